@@ -1,0 +1,7 @@
+using System.Runtime.CompilerServices;
+
+// ML.NET keeps its extension points for savable transformers internal (dotnet/machinelearning #4911,
+// #6839). The library compiles against publicized copies of these assemblies and asks the runtime to
+// skip access checks into them. See docs/architecture.md.
+[assembly: IgnoresAccessChecksTo("Microsoft.ML.Core")]
+[assembly: IgnoresAccessChecksTo("Microsoft.ML.Data")]
