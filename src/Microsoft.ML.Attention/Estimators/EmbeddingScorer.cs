@@ -1,0 +1,46 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>Sentence embeddings: the backbone's last hidden states pooled over the real tokens, one float vector per row.</summary>
+internal sealed class EmbeddingScorer : IRowScorer
+{
+    private readonly TransformerTextModel _model;
+    private readonly PoolingKind _pooling;
+
+    public EmbeddingScorer(TransformerTextModel model, string textColumnName, string outputColumnName, PoolingKind pooling)
+    {
+        _model = model;
+        _pooling = pooling;
+        InputColumnNames = [textColumnName];
+        OutputColumns = [new DataViewSchema.DetachedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension))];
+    }
+
+    public IReadOnlyList<string> InputColumnNames { get; }
+
+    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+
+    public object[][] Score(IReadOnlyList<string[]> inputs)
+    {
+        float[] pooled;
+        int dimension = _model.Config.ModelDimension;
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            _model.Network.eval();
+            var batch = BatchEncoder.EncodeForEncoder(_model.Tokenizer, inputs.Select(row => row[0]).ToList(), _model.Config.MaxSequenceLength);
+            var (ids, mask) = batch.ToTensors(_model.Device);
+            var hidden = _model.Backbone.forward(ids, mask, causal: false);                 // [B, T, D]
+            pooled = Pooling.Pool(_pooling, hidden, mask).to(float32).cpu().data<float>().ToArray();   // [B * D]
+        }
+        var values = new object[inputs.Count][];
+        for (int row = 0; row < inputs.Count; row++)
+            values[row] = [new VBuffer<float>(dimension, pooled.AsSpan(row * dimension, dimension).ToArray())];
+        return values;
+    }
+}

@@ -1,0 +1,178 @@
+using Microsoft.ML;
+using Microsoft.ML.Attention;
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+[assembly: LoadableClass(typeof(TransformerTextTransformer), null, typeof(SignatureLoadModel),
+    "Attention Text Transformer", TransformerTextTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerTextTransformer), null, typeof(SignatureLoadRowMapper),
+    "Attention Text Transformer", TransformerTextTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// The trained result of <see cref="TransformerTextEstimator"/>: a transformer network and its tokenizer. <c>Transform</c> adds the
+/// task's output columns (for <see cref="TransformerTask.MaskedLanguageModeling"/>, a sentence-embedding vector), computing
+/// <see cref="TransformerTextOptions.InferenceBatchSize"/> rows per forward pass; <c>PredictionEngine</c> works row by row.
+/// Saved with <c>mlContext.Model.Save</c> (config, tokenizer and weights inside the <c>.zip</c>) and restored by <c>mlContext.Model.Load</c>.
+/// </summary>
+public sealed class TransformerTextTransformer : ITransformer, IDisposable
+{
+    internal const string LoaderSignature = "AttentionTextTransformer";
+
+    private readonly IHost _host;
+    private readonly IRowScorer _scorer;
+
+    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, string textColumnName, string outputColumnName,
+        PoolingKind pooling, int inferenceBatchSize)
+    {
+        _host = env.Register(nameof(TransformerTextTransformer));
+        Model = model;
+        TextColumnName = textColumnName;
+        OutputColumnName = outputColumnName;
+        Pooling = pooling;
+        InferenceBatchSize = inferenceBatchSize;
+        _scorer = model.Task switch
+        {
+            TransformerTask.MaskedLanguageModeling => new EmbeddingScorer(model, textColumnName, outputColumnName, pooling),
+            _ => throw new InvalidDataException($"Unknown task {model.Task}."),
+        };
+    }
+
+    internal TransformerTextModel Model { get; }
+
+    /// <summary>What <c>Fit</c> did (steps, losses, validation per epoch); null for a loaded model.</summary>
+    internal Training.TrainingResult? TrainingResult { get; init; }
+
+    /// <summary>The task the network was trained for.</summary>
+    public TransformerTask Task => Model.Task;
+
+    /// <summary>The network's shape.</summary>
+    public TransformerConfig Config => Model.Config;
+
+    /// <summary>The tokenizer (its complete definition is saved with the model).</summary>
+    public TextTokenizer Tokenizer => Model.Tokenizer;
+
+    /// <summary>The input text column.</summary>
+    public string TextColumnName { get; }
+
+    /// <summary>The output column.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>How token states are pooled into one embedding.</summary>
+    public PoolingKind Pooling { get; }
+
+    /// <summary>Rows per forward pass in <see cref="Transform"/>.</summary>
+    public int InferenceBatchSize { get; }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        foreach (var name in _scorer.InputColumnNames)
+            SchemaChecks.CheckTextColumn(_host, inputSchema, name, nameof(inputSchema));
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        foreach (var column in _scorer.OutputColumns)
+            builder.AddColumn(column.Name, column.Type, column.Annotations);
+        return builder.ToSchema();
+    }
+
+    /// <summary>Adds the output columns to <paramref name="input"/>, running the network on batches of rows.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        return new BatchedTransformDataView(input, _scorer, InferenceBatchSize, GetOutputSchema(input.Schema));
+    }
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        GetOutputSchema(inputSchema);
+        return new RowToRowMapperTransform(_host, new EmptyDataView(_host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
+    }
+
+    private IRowMapper MakeRowMapper(DataViewSchema schema) => new TransformerTextRowMapper(this, _scorer, schema);
+
+    /// <summary>Releases the network's tensors.</summary>
+    public void Dispose() => Model.Dispose();
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "ATTNTEXT",
+        verWrittenCur: 0x00010001, // Initial: masked-LM encoder, embeddings.
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TransformerTextTransformer).Assembly.FullName);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        _host.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(GetVersionInfo());
+
+        // *** Binary format ***
+        // int: task (TransformerTask)
+        // string: text column name
+        // string: output column name
+        // int: pooling (PoolingKind)
+        // int: inference batch size
+        // stream Config.json, stream Tokenizer.bin, stream Network.bin (see TransformerTextModel)
+        ctx.Writer.Write((int)Task);
+        ctx.Writer.Write(TextColumnName);
+        ctx.Writer.Write(OutputColumnName);
+        ctx.Writer.Write((int)Pooling);
+        ctx.Writer.Write(InferenceBatchSize);
+        ctx.SaveBinaryStream(TransformerTextModel.ConfigStream, Model.SaveConfig);
+        ctx.SaveBinaryStream(TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
+        ctx.SaveBinaryStream(TransformerTextModel.NetworkStream, Model.SaveNetwork);
+    }
+
+    private static TransformerTextTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(GetVersionInfo());
+
+        // *** Binary format ***  (see Save)
+        var task = (TransformerTask)ctx.Reader.ReadInt32();
+        if (!Enum.IsDefined(task))
+            throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention.");
+        string textColumn = ctx.Reader.ReadString();
+        string outputColumn = ctx.Reader.ReadString();
+        var pooling = (PoolingKind)ctx.Reader.ReadInt32();
+        int batchSize = ctx.Reader.ReadInt32();
+
+        TransformerConfig? config = null;
+        TextTokenizer? tokenizer = null;
+        if (!ctx.TryLoadBinaryStream(TransformerTextModel.ConfigStream, r => config = TransformerTextModel.LoadConfig(r)) || config is null)
+            throw new InvalidDataException($"The saved model has no {TransformerTextModel.ConfigStream} stream.");
+        if (!ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) || tokenizer is null)
+            throw new InvalidDataException($"The saved model has no {TransformerTextModel.TokenizerStream} stream.");
+
+        var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
+        var network = TransformerTextModel.CreateNetwork(task, config);
+        bool loaded = ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream,
+            r => TransformerTextModel.LoadNetwork(network, r, TransformerTextModel.NetworkStream));
+        if (!loaded)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"The saved model has no {TransformerTextModel.NetworkStream} stream.");
+        }
+        network.to(device);
+        network.eval();
+        var model = new TransformerTextModel(task, config, tokenizer, network, device);
+        return new TransformerTextTransformer(env, model, textColumn, outputColumn, pooling, batchSize);
+    }
+
+    private static IRowMapper Create(IHostEnvironment env, ModelLoadContext ctx, DataViewSchema inputSchema) =>
+        Create(env, ctx).MakeRowMapper(inputSchema);
+}

@@ -1,0 +1,89 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention.Persistence;
+
+/// <summary>
+/// What a trained <see cref="TransformerTextTransformer"/> carries: the task, the network's config, the tokenizer and the
+/// task network (whose <c>"backbone"</c> part every task shares). Saved into and loaded from an ML.NET model stream.
+/// </summary>
+internal sealed class TransformerTextModel : IDisposable
+{
+    // *** Binary format (streams inside the transformer's model folder) ***
+    //   "Config.json"  : TransformerConfig as JSON (UTF-8)
+    //   "Tokenizer.bin": TextTokenizer.Save
+    //   "Network.bin"  : TorchSharp module.save of the task network (state dict)
+    // The task, pooling and the task head's size are written by the transformer itself (see TransformerTextTransformer).
+    internal const string ConfigStream = "Config.json";
+    internal const string TokenizerStream = "Tokenizer.bin";
+    internal const string NetworkStream = "Network.bin";
+
+    public TransformerTextModel(TransformerTask task, TransformerConfig config, TextTokenizer tokenizer, nn.Module network, Device device)
+    {
+        Task = task;
+        Config = config;
+        Tokenizer = tokenizer;
+        Network = network;
+        Device = device;
+    }
+
+    public TransformerTask Task { get; }
+    public TransformerConfig Config { get; }
+    public TextTokenizer Tokenizer { get; }
+    public nn.Module Network { get; }
+    public Device Device { get; }
+
+    /// <summary>The encoder/decoder stack shared by every task network.</summary>
+    public TransformerBackbone Backbone => BackboneOf(Network);
+
+    /// <summary>The backbone of any task network.</summary>
+    public static TransformerBackbone BackboneOf(nn.Module network) => network switch
+    {
+        MaskedLanguageModel m => m.Backbone,
+        CausalLanguageModel c => c.Backbone,
+        SequenceClassifier s => s.Backbone,
+        SpanExtractor q => q.Backbone,
+        _ => throw new InvalidOperationException($"Unknown task network {network.GetType().Name}."),
+    };
+
+    /// <summary>Builds the task network with fresh weights for <paramref name="task"/>.</summary>
+    public static nn.Module CreateNetwork(TransformerTask task, TransformerConfig config) => task switch
+    {
+        TransformerTask.MaskedLanguageModeling => new MaskedLanguageModel(config),
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task."),
+    };
+
+    public void SaveConfig(BinaryWriter writer) => writer.Write(Config.ToJson());
+
+    public static TransformerConfig LoadConfig(BinaryReader reader) => TransformerConfig.FromJson(reader.ReadString());
+
+    public void SaveNetwork(BinaryWriter writer)
+    {
+        // Weights are always written from the CPU so that a model trained on a GPU loads anywhere.
+        if (Device.type == DeviceType.CPU)
+        {
+            Network.save(writer);
+            return;
+        }
+        Network.to(CPU);
+        try { Network.save(writer); }
+        finally { Network.to(Device); }
+    }
+
+    /// <summary>Loads weights written by <see cref="SaveNetwork"/> into <paramref name="network"/> (same shape), strictly.</summary>
+    public static void LoadNetwork(nn.Module network, BinaryReader reader, string source)
+    {
+        try
+        {
+            network.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+        {
+            throw new InvalidDataException($"The network weights in '{source}' do not match the saved config: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => Network.Dispose();
+}

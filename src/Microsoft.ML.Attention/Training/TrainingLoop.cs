@@ -1,0 +1,145 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention.Training;
+
+/// <summary>One evaluation of the validation set: its mean loss and a task metric where higher is better.</summary>
+internal readonly record struct ValidationResult(double Loss, double Score, string Summary);
+
+/// <summary>What a training run did.</summary>
+internal sealed record TrainingResult(int Steps, double LastTrainingLoss, ValidationResult? InitialValidation, IReadOnlyList<ValidationResult> EpochValidations, int BestEpoch);
+
+/// <summary>
+/// The optimisation loop shared by every task: shuffled mini-batches per epoch, AdamW, warmup + cosine schedule,
+/// gradient clipping, one dispose scope per step, validation over the whole validation set after every epoch,
+/// and (with a patience) early stopping that restores the best epoch's weights.
+/// </summary>
+internal static class TrainingLoop
+{
+    /// <param name="model">The network; left in eval mode on return.</param>
+    /// <param name="exampleCount">Training examples; batches are lists of their indices.</param>
+    /// <param name="settings">Optimizer, schedule and logging settings.</param>
+    /// <param name="batchLoss">Scalar loss of a batch of example indices (with its autograd graph).</param>
+    /// <param name="validate">Evaluates the whole validation set (called in eval mode under no_grad), or null.</param>
+    /// <param name="earlyStoppingPatience">Epochs without a better validation score before stopping; 0 disables early stopping and best-weights restore.</param>
+    /// <param name="log">Progress lines.</param>
+    public static TrainingResult Run(nn.Module model, int exampleCount, TrainingSettings settings, Func<int[], Tensor> batchLoss,
+        Func<ValidationResult>? validate, int earlyStoppingPatience, Action<string> log)
+    {
+        int totalSteps = settings.TotalSteps(exampleCount);
+        int warmup = settings.WarmupSteps >= 0 ? settings.WarmupSteps : (int)Math.Round(settings.WarmupFraction * totalSteps);
+        var schedule = new LearningRateSchedule(settings.LearningRate, warmup, totalSteps, settings.MinimumLearningRateFraction);
+        using var optimizer = OptimizerFactory.CreateAdamW(model, settings);
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var random = new Random(settings.Seed);
+
+        ValidationResult? initial = validate is null ? null : Evaluate(model, validate);
+        if (initial is { } first)
+            log($"Before training: validation {first.Summary}");
+
+        var epochResults = new List<ValidationResult>();
+        Dictionary<string, Tensor>? bestState = null;
+        double bestScore = double.NegativeInfinity;
+        int bestEpoch = -1, epochsWithoutImprovement = 0, step = 0;
+        double windowLoss = 0, lastLoss = double.NaN;
+        int windowSteps = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            for (int epoch = 0; epoch < settings.Epochs && step < totalSteps; epoch++)
+            {
+                int[] order = Enumerable.Range(0, exampleCount).ToArray();
+                random.Shuffle(order);
+                for (int start = 0; start < exampleCount && step < totalSteps; start += settings.BatchSize)
+                {
+                    int[] batch = order[start..Math.Min(exampleCount, start + settings.BatchSize)];
+                    using (var scope = NewDisposeScope())
+                    {
+                        model.train();
+                        OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
+                        optimizer.zero_grad();
+                        var loss = batchLoss(batch);
+                        loss.backward();
+                        if (settings.GradientClipNorm > 0)
+                            nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
+                        optimizer.step();
+                        lastLoss = loss.item<float>();
+                    }
+                    if (!double.IsFinite(lastLoss))
+                        throw new InvalidOperationException($"Training diverged at step {step + 1}: the loss is {lastLoss}. Lower LearningRate (now {settings.LearningRate}).");
+                    windowLoss += lastLoss;
+                    windowSteps++;
+                    step++;
+                    if (settings.LogEverySteps > 0 && step % settings.LogEverySteps == 0)
+                    {
+                        log($"step {step}/{totalSteps} epoch {epoch + 1}: training loss {windowLoss / windowSteps:F4}, learning rate {schedule.At(step - 1):G3}, {watch.Elapsed.TotalSeconds:F1} s");
+                        windowLoss = 0;
+                        windowSteps = 0;
+                    }
+                }
+
+                if (validate is null)
+                    continue;
+                var result = Evaluate(model, validate);
+                epochResults.Add(result);
+                log($"epoch {epoch + 1} (step {step}): validation {result.Summary}");
+                if (earlyStoppingPatience <= 0)
+                    continue;
+                if (result.Score > bestScore)
+                {
+                    bestScore = result.Score;
+                    bestEpoch = epoch;
+                    epochsWithoutImprovement = 0;
+                    DisposeState(bestState);
+                    bestState = CopyState(model);
+                }
+                else if (++epochsWithoutImprovement >= earlyStoppingPatience)
+                {
+                    log($"Early stopping after epoch {epoch + 1}: no better validation score for {earlyStoppingPatience} epoch(s).");
+                    break;
+                }
+            }
+            if (bestState is not null)
+            {
+                using (no_grad())
+                {
+                    foreach (var (name, parameter) in model.named_parameters())
+                        parameter.copy_(bestState[name]);
+                }
+                log($"Kept the weights of epoch {bestEpoch + 1} (best validation score {bestScore:F4}).");
+            }
+        }
+        finally
+        {
+            DisposeState(bestState);
+            model.eval();
+        }
+        return new TrainingResult(step, lastLoss, initial, epochResults, bestEpoch);
+    }
+
+    private static ValidationResult Evaluate(nn.Module model, Func<ValidationResult> validate)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        return validate();
+    }
+
+    private static Dictionary<string, Tensor> CopyState(nn.Module model)
+    {
+        var copy = new Dictionary<string, Tensor>();
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters())
+                copy[name] = parameter.detach().clone().DetachFromDisposeScope();
+        }
+        return copy;
+    }
+
+    private static void DisposeState(Dictionary<string, Tensor>? state)
+    {
+        if (state is null)
+            return;
+        foreach (var tensor in state.Values)
+            tensor.Dispose();
+    }
+}

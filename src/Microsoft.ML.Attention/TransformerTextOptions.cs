@@ -1,0 +1,96 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// Options of <see cref="TransformerTextEstimator"/>: the task, the columns, the model, the tokenizer and the training run.
+/// Every option is checked when the estimator is created; an invalid one fails with its name and value.
+/// </summary>
+public sealed class TransformerTextOptions
+{
+    /// <summary>What <c>Fit</c> trains and <c>Transform</c> writes. Default: <see cref="TransformerTask.MaskedLanguageModeling"/>.</summary>
+    public TransformerTask Task { get; set; } = TransformerTask.MaskedLanguageModeling;
+
+    /// <summary>The input text column (<c>string</c>). Default: <c>"Text"</c>.</summary>
+    public string TextColumnName { get; set; } = "Text";
+
+    /// <summary>The output column. Default: <c>"Embedding"</c> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values).</summary>
+    public string OutputColumnName { get; set; } = "Embedding";
+
+    /// <summary>
+    /// The network's shape. <see cref="TransformerConfig.VocabularySize"/> is taken from the tokenizer and may be left 0.
+    /// Default: <c>new TransformerConfig()</c> (2 layers, 128 dimensions, 4 heads, learned positions, pre-norm).
+    /// Ignored when <see cref="InitialModel"/> is set: the initial model's shape is kept.
+    /// </summary>
+    public TransformerConfig Model { get; set; } = new();
+
+    /// <summary>Which tokenizer to build when training from scratch. Default: <see cref="TokenizerKind.Gpt2"/> (offline GPT-2 byte-level BPE).</summary>
+    public TokenizerKind Tokenizer { get; set; } = TokenizerKind.Gpt2;
+
+    /// <summary>
+    /// The vocabulary file for <see cref="TokenizerKind.WordPiece"/> (a BERT <c>vocab.txt</c>) or <see cref="TokenizerKind.Llama2c"/>
+    /// (a llama2.c <c>tokenizer.bin</c>). Default: <c>null</c>. Its content is stored in the saved model.
+    /// </summary>
+    public string? VocabularyPath { get; set; }
+
+    /// <summary>Lower-case text before WordPiece tokenization (uncased vocabularies). Default: <c>true</c>.</summary>
+    public bool LowerCase { get; set; } = true;
+
+    /// <summary>How token states become one sentence embedding. Default: <see cref="PoolingKind.Mean"/> (mask-aware mean).</summary>
+    public PoolingKind Pooling { get; set; } = PoolingKind.Mean;
+
+    /// <summary>
+    /// Where to start from instead of random weights: the path of a <c>.zip</c> saved with <c>mlContext.Model.Save</c>, or a trained
+    /// <see cref="TransformerTextTransformer"/>. Its network and tokenizer are the starting point. Default: <c>null</c> (from scratch).
+    /// </summary>
+    public TransformerInitialModel? InitialModel { get; set; }
+
+    /// <summary>Passes over the training rows. Default: 3. Training stops at <see cref="MaxSteps"/> if that comes first.</summary>
+    public int Epochs { get; set; } = 3;
+
+    /// <summary>Upper bound on optimizer steps; 0 means no bound. Default: 0.</summary>
+    public int MaxSteps { get; set; }
+
+    /// <summary>Rows per optimizer step. Default: 16.</summary>
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>Peak learning rate of AdamW. Default: 5e-4.</summary>
+    public double LearningRate { get; set; } = 5e-4;
+
+    /// <summary>Fraction of the steps spent warming the learning rate up linearly from 0; then cosine decay. Default: 0.06.</summary>
+    public double WarmupFraction { get; set; } = 0.06;
+
+    /// <summary>The learning rate at the end of the cosine decay, as a fraction of <see cref="LearningRate"/>. Default: 0.1.</summary>
+    public double MinimumLearningRateFraction { get; set; } = 0.1;
+
+    /// <summary>AdamW decoupled weight decay, applied to weight matrices only (not biases, norms or embeddings' biases). Default: 0.01.</summary>
+    public double WeightDecay { get; set; } = 0.01;
+
+    /// <summary>AdamW first-moment decay. Default: 0.9.</summary>
+    public double AdamBeta1 { get; set; } = 0.9;
+
+    /// <summary>AdamW second-moment decay. Default: 0.999.</summary>
+    public double AdamBeta2 { get; set; } = 0.999;
+
+    /// <summary>Global gradient-norm clipping threshold; 0 disables clipping. Default: 1.0.</summary>
+    public double GradientClipNorm { get; set; } = 1.0;
+
+    /// <summary>Fraction of the tokens selected for prediction in masked language modelling (of those 80% masked, 10% random, 10% kept). Default: 0.15.</summary>
+    public double MaskProbability { get; set; } = 0.15;
+
+    /// <summary>Optional held-out rows (same schema as the training data): loss and perplexity over all of them go to the log. Default: <c>null</c>.</summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Write training loss (and validation figures, when a validation set is given) to the ML.NET log every this many steps. Default: 50.</summary>
+    public int LogEverySteps { get; set; } = 50;
+
+    /// <summary>Seed of weights, masking and shuffling. Default: <c>null</c>, which draws one from the <see cref="MLContext"/>'s seed.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Where tensors live. Default: <see cref="TransformerDevice.Automatic"/>.</summary>
+    public TransformerDevice Device { get; set; } = TransformerDevice.Automatic;
+
+    /// <summary>Rows per forward pass in <c>Transform</c>. Default: 32.</summary>
+    public int InferenceBatchSize { get; set; } = 32;
+}
