@@ -15,12 +15,14 @@ public class KeyValueCacheTests
     }
 
     [Theory]
-    [InlineData("gpt", 0)]
-    [InlineData("gpt", 4)]
-    [InlineData("llama", 0)]
-    [InlineData("llama", 4)]
-    [InlineData("postnorm-sinusoidal", 3)]
-    public void Incremental_decoding_equals_the_full_causal_forward(string configName, int promptLength)
+    [InlineData("gpt", "1,1,1,1,1,1,1,1,1")]
+    [InlineData("gpt", "4,1,1,1,1,1")]
+    [InlineData("gpt", "3,4,1,1")]
+    [InlineData("llama", "1,1,1,1,1,1,1,1,1")]
+    [InlineData("llama", "4,1,1,1,1,1")]
+    [InlineData("llama", "2,3,4")]
+    [InlineData("postnorm-sinusoidal", "3,2,1,3")]
+    public void Incremental_decoding_equals_the_full_causal_forward(string configName, string chunkLengths)
     {
         var config = TestConfigs.Named(configName);
         using var model = Create(config, seed: 50);
@@ -30,15 +32,12 @@ public class KeyValueCacheTests
 
         using var cache = model.CreateCache();
         var steps = new List<Tensor>();
-        if (promptLength > 0)
+        var start = 0;
+        foreach (var length in chunkLengths.Split(',').Select(int.Parse))
         {
-            steps.Add(model.forward(ids[.., ..promptLength], cache: cache));
-        }
-
-        for (var t = promptLength; t < 9; t++)
-        {
-            steps.Add(model.forward(ids[.., t..(t + 1)], cache: cache));
-            Assert.Equal(t + 1, cache.Length);
+            steps.Add(model.forward(ids[.., start..(start + length)], cache: cache));
+            start += length;
+            Assert.Equal(start, cache.Length);
         }
 
         using var incremental = torch.cat(steps, 1);
