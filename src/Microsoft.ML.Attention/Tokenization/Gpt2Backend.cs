@@ -117,7 +117,8 @@ internal sealed class Gpt2Backend : TokenizerBackend
             int count = 0;
             while (lines.ReadLine() is string line)
             {
-                if (line.Length > 0)
+                // One base64 token per line (its rank is the line order), after an optional "Capacity: n" header.
+                if (line.Length > 0 && !line.StartsWith("Capacity:", StringComparison.Ordinal))
                 {
                     count++;
                 }
