@@ -95,7 +95,7 @@ internal sealed class Gpt2Backend : TokenizerBackend
                 continue;
             }
 
-            if (id == EndOfTextId || skipSpecialTokens)
+            if (skipSpecialTokens)
             {
                 continue;
             }
