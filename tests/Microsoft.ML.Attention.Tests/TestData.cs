@@ -1,23 +1,24 @@
 namespace Microsoft.ML.Attention.Tests;
 
-/// <summary>Finds files under the repository's datasets/ folder (tests never read anything outside the repository).</summary>
+/// <summary>Locates the repository's datasets/ folder, so tests read the copies committed with the code.</summary>
 public static class TestData
 {
-    private static readonly Lazy<string> _root = new(FindRoot);
+    /// <summary>The folder that holds MlNetAttention.sln, found by walking up from the test binaries.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>The folder that holds MlNetAttention.sln.</summary>
-    public static string RepoRoot => _root.Value;
-
-    /// <summary>A path under datasets/.</summary>
+    /// <summary>A path under datasets/, e.g. <c>Path("vocab", "bert-base-uncased", "vocab.txt")</c>.</summary>
     public static string Path(params string[] parts) => System.IO.Path.Combine([RepoRoot, "datasets", .. parts]);
 
-    private static string FindRoot()
+    private static string FindRepoRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "MlNetAttention.sln")))
-                return dir.FullName;
+            if (File.Exists(System.IO.Path.Combine(directory.FullName, "MlNetAttention.sln")))
+            {
+                return directory.FullName;
+            }
         }
-        throw new DirectoryNotFoundException("No folder holding MlNetAttention.sln above " + AppContext.BaseDirectory);
+
+        throw new DirectoryNotFoundException($"No folder above '{AppContext.BaseDirectory}' contains MlNetAttention.sln.");
     }
 }
