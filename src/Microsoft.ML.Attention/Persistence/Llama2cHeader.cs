@@ -82,9 +82,9 @@ internal sealed record Llama2cHeader
             throw Invalid(path, $"it is {length} bytes long, shorter than the {ByteCount}-byte header");
         }
 
-        Span<byte> bytes = stackalloc byte[ByteCount];
+        var bytes = new byte[ByteCount];
         stream.ReadExactly(bytes);
-        int Field(int i) => BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * sizeof(int), sizeof(int)));
+        int Field(int i) => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(i * sizeof(int), sizeof(int)));
         int dim = Field(0), hiddenDim = Field(1), layers = Field(2), heads = Field(3), kvHeads = Field(4), vocab = Field(5), seqLen = Field(6);
 
         CheckRange(path, "dim", dim, MaxDimension);
