@@ -154,7 +154,6 @@ public class TextGeneratorTests : IClassFixture<Stories260KFixture>
         var options = new GenerationOptions { Temperature = 1f, Seed = 3, MaxNewTokens = 480 };
         var counts = new List<long>();
         int tokens = 0;
-        var ids = Generator.GenerateIds(Generator.EncodePrompt(null), new GenerationOptions { Temperature = 0f, MaxNewTokens = 4 });
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
         foreach (string piece in Generator.Stream(null, options))
@@ -165,7 +164,6 @@ public class TextGeneratorTests : IClassFixture<Stories260KFixture>
             }
         }
 
-        Assert.NotEmpty(ids);
         Assert.True(counts.Count >= 2, $"only {tokens} pieces");
         Assert.All(counts, c => Assert.Equal(counts[0], c));
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
