@@ -1,0 +1,179 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention.Modeling;
+
+/// <summary>
+/// The body shared by every task model: token embedding, positions, dropout, <see cref="TransformerConfig.LayerCount"/>
+/// <see cref="TransformerBlock"/>s and, for pre-norm, a final norm. Maps token ids [B, T] to hidden states [B, T, D].
+/// </summary>
+/// <remarks>
+/// State-dict keys (prefix <c>backbone.</c> inside the task models):
+/// <code>
+/// token_embedding.weight              [V, D]
+/// position_embedding.weight           [MaxSequenceLength, D]   (Learned only; Sinusoidal and Rotary have no state)
+/// layers.{i}.attention_norm.weight    [D]                      (+ .bias for LayerNorm with UseBias)
+/// layers.{i}.attention.qkv_proj.weight [(H + 2 Hkv) Dh, D]     rows: wq, then wk, then wv
+/// layers.{i}.attention.out_proj.weight [D, H Dh]               (llama2.c wo)
+/// layers.{i}.ffn_norm.weight          [D]
+/// layers.{i}.feed_forward.w1.weight   [F, D]
+/// layers.{i}.feed_forward.w2.weight   [D, F]
+/// layers.{i}.feed_forward.w3.weight   [F, D]                   (SwiGlu only)
+/// final_norm.weight                   [D]                      (PreNorm only)
+/// </code>
+/// plus a <c>.bias</c> after each linear layer when <see cref="TransformerConfig.UseBias"/>.
+/// </remarks>
+public sealed class TransformerBackbone : nn.Module
+{
+    [ComponentName(Name = "token_embedding")]
+    private readonly Embedding tokenEmbedding;
+
+    [ComponentName(Name = "position_embedding")]
+    private readonly nn.Module<Tensor, long, Tensor>? positionEncoding;
+
+    [ComponentName(Name = "dropout")]
+    private readonly Dropout embeddingDropout;
+
+    [ComponentName(Name = "layers")]
+    private readonly ModuleList<TransformerBlock> layers;
+
+    [ComponentName(Name = "final_norm")]
+    private readonly nn.Module<Tensor, Tensor>? finalNorm;
+
+    private bool useReferenceAttention;
+
+    /// <summary>Creates a backbone with freshly initialized weights (N(0, 0.02) for embeddings and linear layers).</summary>
+    /// <param name="config">The model configuration; validated first.</param>
+    /// <exception cref="ArgumentException">The configuration is invalid (the message names the property and value).</exception>
+    public TransformerBackbone(TransformerConfig config)
+        : base(nameof(TransformerBackbone))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        tokenEmbedding = WeightInitialization.Normal(nn.Embedding(config.VocabularySize, config.ModelDimension));
+        positionEncoding = config.PositionalEncoding switch
+        {
+            PositionalEncodingKind.Learned => new LearnedPositionEncoding(config.MaxSequenceLength, config.ModelDimension),
+            PositionalEncodingKind.Sinusoidal => new SinusoidalPositionEncoding(config.ModelDimension),
+            _ => null,
+        };
+        embeddingDropout = nn.Dropout(config.Dropout);
+        layers = nn.ModuleList(Enumerable.Range(0, config.LayerCount).Select(i => new TransformerBlock(config, i)).ToArray());
+        finalNorm = config.NormalizationPlacement == NormalizationPlacement.PreNorm ? NormalizationLayer.Create(config) : null;
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration this backbone was built from.</summary>
+    public TransformerConfig Config { get; }
+
+    /// <summary>The token embedding [V, D].</summary>
+    public nn.Module<Tensor, Tensor> TokenEmbedding => tokenEmbedding;
+
+    /// <summary>The token-embedding matrix [V, D], shared with the output projection when embeddings are tied.</summary>
+    public Parameter TokenEmbeddingWeight => tokenEmbedding.weight!;
+
+    /// <summary>The blocks, in order.</summary>
+    public IReadOnlyList<TransformerBlock> Layers => layers.ToList();
+
+    /// <summary>false (default) = <c>scaled_dot_product_attention</c> in every layer; true = the written-out reference path.</summary>
+    public bool UseReferenceAttention
+    {
+        get => useReferenceAttention;
+        set
+        {
+            useReferenceAttention = value;
+            foreach (var layer in layers)
+            {
+                layer.Attention.UseReferenceAttention = value;
+            }
+        }
+    }
+
+    /// <summary>Computes hidden states.</summary>
+    /// <param name="inputIds">[B, T] token ids, int64 (int32 is accepted), each in [0, V).</param>
+    /// <param name="attentionMask">
+    /// [B, T] (int64 or bool: 1/true = real token, 0/false = padding), or null = all real. With a non-empty
+    /// <paramref name="cache"/> it may also be [B, Tpast + T]; a [B, T] mask is appended to the mask the cache remembers.
+    /// </param>
+    /// <param name="causal">true = decoder self-attention (no position sees a later one); false = bidirectional.</param>
+    /// <param name="cache">
+    /// Optional cache for incremental decoding: the new keys and values are appended to it, and the positions continue at
+    /// <see cref="KeyValueCache.Length"/>. Positions count cached slots, padding included.
+    /// </param>
+    /// <returns>[B, T, D] hidden states. Rows of padding get finite values that carry no meaning.</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, or Tpast + T exceeds <see cref="TransformerConfig.MaxSequenceLength"/>.</exception>
+    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.Dimensions != 2 || (inputIds.dtype != ScalarType.Int64 && inputIds.dtype != ScalarType.Int32))
+        {
+            throw new ArgumentException(
+                $"inputIds must be [B, T] int64; got [{string.Join(", ", inputIds.shape)}] {inputIds.dtype}.", nameof(inputIds));
+        }
+
+        if (cache is not null && cache.LayerCount != Config.LayerCount)
+        {
+            throw new ArgumentException($"cache has {cache.LayerCount} layers; the model has {Config.LayerCount}.", nameof(cache));
+        }
+
+        var (batch, length) = (inputIds.shape[0], inputIds.shape[1]);
+        var past = cache?.Length ?? 0;
+        if (past + length > Config.MaxSequenceLength)
+        {
+            throw new ArgumentException(
+                $"inputIds has {length} positions after {past} cached ones; MaxSequenceLength is {Config.MaxSequenceLength}.", nameof(inputIds));
+        }
+
+        using var scope = NewDisposeScope();
+        var keyPaddingMask = KeyPaddingMask(attentionMask, batch, length, past, cache); // [B, Tpast + T] or null
+        var x = tokenEmbedding.forward(inputIds.to(ScalarType.Int64)); // [B, T, D]
+        if (positionEncoding is not null)
+        {
+            x = positionEncoding.forward(x, past);
+        }
+
+        x = embeddingDropout.forward(x);
+        foreach (var layer in layers)
+        {
+            x = layer.forward(x, keyPaddingMask, causal, cache); // [B, T, D]
+        }
+
+        if (finalNorm is not null)
+        {
+            x = finalNorm.forward(x);
+        }
+
+        cache?.SetKeyPaddingMask(keyPaddingMask);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The key padding mask over cached and new positions: [B, Tpast + T] bool, or null when every key is real.</summary>
+    private static Tensor? KeyPaddingMask(Tensor? attentionMask, long batch, long length, long past, KeyValueCache? cache)
+    {
+        var remembered = cache?.KeyPaddingMask; // [B, Tpast] or null
+        if (attentionMask is null)
+        {
+            return remembered is null ? null : torch.cat([remembered, torch.ones(batch, length, dtype: ScalarType.Bool, device: remembered.device)], dim: 1);
+        }
+
+        var width = attentionMask.Dimensions == 2 ? attentionMask.shape[1] : -1;
+        if (attentionMask.Dimensions != 2 || attentionMask.shape[0] != batch || (width != length && width != past + length))
+        {
+            throw new ArgumentException(
+                $"attentionMask must be [{batch}, {length}] or [{batch}, {past + length}]; got [{string.Join(", ", attentionMask.shape)}].",
+                nameof(attentionMask));
+        }
+
+        var mask = attentionMask.dtype == ScalarType.Bool ? attentionMask : attentionMask.ne(0); // [B, T] or [B, Tpast + T]
+        if (width == past + length)
+        {
+            return mask;
+        }
+
+        var pastMask = remembered ?? torch.ones(batch, past, dtype: ScalarType.Bool, device: mask.device); // [B, Tpast]
+        return torch.cat([pastMask, mask], dim: 1); // [B, Tpast + T]
+    }
+}

@@ -1,0 +1,80 @@
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention.Modeling;
+
+/// <summary>
+/// One transformer layer: self-attention and feed-forward, each inside a residual connection with dropout on the branch.
+/// PreNorm: <c>x = x + Attn(Norm(x)); x = x + FFN(Norm(x))</c>. PostNorm: <c>x = Norm(x + Attn(x)); x = Norm(x + FFN(x))</c>.
+/// State-dict keys (llama2.c names): <c>attention_norm.*</c>, <c>attention.*</c> (<see cref="MultiHeadAttention"/>),
+/// <c>ffn_norm.*</c>, <c>feed_forward.*</c> (<see cref="FeedForward"/>).
+/// </summary>
+public sealed class TransformerBlock : nn.Module
+{
+    [ComponentName(Name = "attention_norm")]
+    private readonly nn.Module<Tensor, Tensor> attentionNorm;
+
+    [ComponentName(Name = "attention")]
+    private readonly MultiHeadAttention attention;
+
+    [ComponentName(Name = "ffn_norm")]
+    private readonly nn.Module<Tensor, Tensor> feedForwardNorm;
+
+    [ComponentName(Name = "feed_forward")]
+    private readonly FeedForward feedForward;
+
+    [ComponentName(Name = "dropout")]
+    private readonly Dropout residualDropout;
+
+    /// <summary>Creates block <paramref name="layerIndex"/>.</summary>
+    /// <param name="config">The model configuration; validated here.</param>
+    /// <param name="layerIndex">Which block this is, in [0, LayerCount).</param>
+    public TransformerBlock(TransformerConfig config, int layerIndex)
+        : base(nameof(TransformerBlock))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Placement = config.NormalizationPlacement;
+        attentionNorm = NormalizationLayer.Create(config);
+        attention = new MultiHeadAttention(config, layerIndex);
+        feedForwardNorm = NormalizationLayer.Create(config);
+        feedForward = new FeedForward(config);
+        residualDropout = nn.Dropout(config.Dropout);
+        RegisterComponents();
+    }
+
+    /// <summary>Where this block normalizes.</summary>
+    public NormalizationPlacement Placement { get; }
+
+    /// <summary>The self-attention of this block.</summary>
+    public MultiHeadAttention Attention => attention;
+
+    /// <summary>The feed-forward layer of this block.</summary>
+    public FeedForward FeedForward => feedForward;
+
+    /// <summary>Runs the block.</summary>
+    /// <param name="hidden">[B, T, D].</param>
+    /// <param name="keyPaddingMask">[B, Tpast + T] bool, true = real token; null = all real.</param>
+    /// <param name="causal">Whether a position may not see later ones.</param>
+    /// <param name="cache">Optional key/value cache.</param>
+    /// <returns>[B, T, D].</returns>
+    public Tensor forward(Tensor hidden, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x;
+        if (Placement == NormalizationPlacement.PreNorm)
+        {
+            x = hidden + residualDropout.forward(attention.forward(attentionNorm.forward(hidden), keyPaddingMask, causal, cache));
+            x = x + residualDropout.forward(feedForward.forward(feedForwardNorm.forward(x)));
+        }
+        else
+        {
+            x = attentionNorm.forward(hidden + residualDropout.forward(attention.forward(hidden, keyPaddingMask, causal, cache)));
+            x = feedForwardNorm.forward(x + residualDropout.forward(feedForward.forward(x)));
+        }
+
+        return x.MoveToOuterDisposeScope();
+    }
+}

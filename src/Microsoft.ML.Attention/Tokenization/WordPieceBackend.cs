@@ -1,0 +1,101 @@
+using System.Text;
+using Microsoft.ML.Tokenizers;
+
+namespace Microsoft.ML.Attention.Tokenization;
+
+/// <summary>
+/// BERT WordPiece through Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> (basic tokenization, CJK splitting;
+/// accents are stripped exactly when lower-casing, as Hugging Face's BertTokenizer does by default). All five special
+/// tokens ([PAD] [MASK] [CLS]=Bos [SEP]=Eos [UNK]) come from the vocabulary, so nothing is added. Special-token text
+/// written in the input (e.g. "[MASK]") encodes to its id.
+/// </summary>
+internal sealed class WordPieceBackend : TokenizerBackend
+{
+    private const int MaxVocabularyBytes = 64 << 20;
+
+    private readonly byte[] _vocabulary;
+    private readonly bool _lowerCase;
+    private readonly BertTokenizer _tokenizer;
+
+    private WordPieceBackend(byte[] vocabulary, bool lowerCase, string source)
+    {
+        _vocabulary = vocabulary;
+        _lowerCase = lowerCase;
+        VocabularySize = CountLines(vocabulary);
+        var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase };
+        try
+        {
+            _tokenizer = BertTokenizer.Create(new MemoryStream(vocabulary, writable: false), options);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{source}: not a usable WordPiece vocabulary (one token per line, with [PAD] [MASK] [CLS] [SEP] [UNK]): {e.Message}", e);
+        }
+
+        Special = new SpecialTokenIds(
+            Pad: _tokenizer.PaddingTokenId,
+            Mask: _tokenizer.MaskingTokenId,
+            Bos: _tokenizer.ClassificationTokenId,
+            Eos: _tokenizer.SeparatorTokenId,
+            Unk: _tokenizer.UnknownTokenId);
+    }
+
+    /// <inheritdoc/>
+    public override TokenizerKind Kind => TokenizerKind.WordPiece;
+
+    /// <inheritdoc/>
+    public override int BaseVocabularySize => VocabularySize;
+
+    /// <inheritdoc/>
+    public override int VocabularySize { get; }
+
+    /// <inheritdoc/>
+    public override SpecialTokenIds Special { get; }
+
+    /// <summary>A WordPiece tokenizer from the bytes of a vocab.txt.</summary>
+    public static WordPieceBackend Create(Stream vocabulary, bool lowerCase, string source)
+    {
+        using var buffer = new MemoryStream();
+        vocabulary.CopyTo(buffer);
+        if (buffer.Length > MaxVocabularyBytes)
+        {
+            throw new InvalidDataException($"{source}: WordPiece vocabulary is {buffer.Length} bytes; at most {MaxVocabularyBytes} are accepted.");
+        }
+
+        return new WordPieceBackend(buffer.ToArray(), lowerCase, source);
+    }
+
+    /// <summary>Reads what <see cref="WriteDefinition"/> wrote.</summary>
+    public static WordPieceBackend ReadDefinition(BinaryReader reader, string source)
+    {
+        bool lowerCase = BinaryFormat.ReadBoolean(reader, "WordPiece lower-case option", source);
+        byte[] vocabulary = BinaryFormat.ReadByteArray(reader, MaxVocabularyBytes, "WordPiece vocabulary", source);
+        return new WordPieceBackend(vocabulary, lowerCase, source);
+    }
+
+    /// <inheritdoc/>
+    public override void WriteDefinition(BinaryWriter writer)
+    {
+        writer.Write(_lowerCase);
+        BinaryFormat.WriteByteArray(writer, _vocabulary);
+    }
+
+    /// <inheritdoc/>
+    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(text, addSpecialTokens: false)];
+
+    /// <inheritdoc/>
+    public override string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens) => _tokenizer.Decode(ids, skipSpecialTokens);
+
+    // Ids are line numbers, as Microsoft.ML.Tokenizers assigns them.
+    private static int CountLines(byte[] vocabulary)
+    {
+        using var lines = new StreamReader(new MemoryStream(vocabulary, writable: false), Encoding.UTF8);
+        int count = 0;
+        while (lines.ReadLine() is not null)
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
