@@ -88,12 +88,12 @@ public sealed class TextGenerator
     /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
     /// <param name="options">Sampling and stopping options (validated here, before enumeration).</param>
     /// <param name="cancellationToken">Checked before each token; enumeration then throws <see cref="OperationCanceledException"/>.</param>
-    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the tokenizer gives an id outside the model's vocabulary.</exception>
     public IEnumerable<string> Stream(string? prompt, GenerationOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return StreamPieces(EncodePrompt(prompt), options, cancellationToken);
+        return StreamPieces(PrepareIds(EncodePrompt(prompt)), options, cancellationToken);
     }
 
     /// <summary>Generates text after <paramref name="prompt"/>: the concatenation of <see cref="Stream"/>'s pieces.</summary>
@@ -102,7 +102,7 @@ public sealed class TextGenerator
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public string Generate(string? prompt, GenerationOptions options) => string.Concat(Stream(prompt, options));
 
-    private IEnumerable<string> StreamPieces(IReadOnlyList<int> promptIds, GenerationOptions options, CancellationToken cancellationToken)
+    private IEnumerable<string> StreamPieces(List<int> promptIds, GenerationOptions options, CancellationToken cancellationToken)
     {
         var decoder = new IncrementalDecoder(Tokenizer, promptIds);
         var stops = new StopSequenceFilter(options.StopSequences);

@@ -10,7 +10,7 @@ public sealed class Stories260KFixture : IDisposable
 {
     public Stories260KFixture()
     {
-        string folder = Path.Combine(RepoRoot(), "datasets", "weights", "stories260K");
+        string folder = TestData.Path("weights", "stories260K");
         Model = Llama2cCheckpoint.Load(Path.Combine(folder, "stories260K.bin"));
         Tokenizer = TextTokenizer.CreateLlama2c(Path.Combine(folder, "tok512.bin"));
         Generator = new TextGenerator(Model, Tokenizer);
@@ -34,18 +34,5 @@ public sealed class Stories260KFixture : IDisposable
         int command = Array.FindIndex(lines, l => l.StartsWith("$ ./run ", StringComparison.Ordinal) && l.Contains("-t 0.0", StringComparison.Ordinal));
         int end = Array.FindIndex(lines, command + 1, l => l.StartsWith("```", StringComparison.Ordinal));
         return string.Join("\n", lines[(command + 1)..end]);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetAttention.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No folder above {AppContext.BaseDirectory} holds MlNetAttention.sln.");
     }
 }

@@ -186,18 +186,5 @@ public sealed class Llama2cCheckpointTests : IDisposable
         return weights.ToArray();
     }
 
-    private static string StoriesPath() => Path.Combine(RepoRoot(), "datasets", "weights", "stories260K", "stories260K.bin");
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetAttention.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No folder above {AppContext.BaseDirectory} holds MlNetAttention.sln.");
-    }
+    private static string StoriesPath() => TestData.Path("weights", "stories260K", "stories260K.bin");
 }
