@@ -96,27 +96,25 @@ public static class Llama2cCheckpoint
         RotaryBase = 10000,
     };
 
-    // Reads the arrays in file order and copies each layer's slice into the model's parameters.
+    // Reads the arrays in file order and copies them into the model's parameters.
     private static void CopyWeights(Stream stream, Llama2cHeader header, CausalLanguageModel model)
     {
         int dim = header.Dimension, hidden = header.HiddenDimension, kvDim = header.KeyValueDimension;
         var parameters = model.state_dict();
-        Tensor Parameter(string key) => parameters.TryGetValue(key, out var p)
+        Tensor Weight(string key) => parameters.TryGetValue(key, out var p)
             ? p
             : throw new InvalidOperationException($"The model has no parameter '{key}' to receive llama2.c weights.");
+        // Each array is [layers, rows, columns] in the file: read and copy one layer at a time.
         void PerLayer(string suffix, int rows, int columns, int firstRow = 0)
         {
-            float[] all = ReadFloats(stream, (long)header.LayerCount * rows * columns);
             for (int layer = 0; layer < header.LayerCount; layer++)
             {
-                var target = Parameter($"backbone.layers.{layer}.{suffix}");
-                var slice = all.AsSpan(layer * rows * columns, rows * columns).ToArray();
-                Assign(target, slice, firstRow, rows, columns);
+                Assign(Weight($"backbone.layers.{layer}.{suffix}"), ReadFloats(stream, (long)rows * columns), firstRow, rows, columns);
             }
         }
 
         using var noGrad = torch.no_grad();
-        Assign(Parameter("backbone.token_embedding.weight"), ReadFloats(stream, (long)header.VocabularySize * dim), 0, header.VocabularySize, dim);
+        Assign(Weight("backbone.token_embedding.weight"), ReadFloats(stream, (long)header.VocabularySize * dim), 0, header.VocabularySize, dim);
         PerLayer("attention_norm.weight", 1, dim);
         PerLayer("attention.qkv_proj.weight", dim, dim);                      // wq: rows [0, D)
         PerLayer("attention.qkv_proj.weight", kvDim, dim, firstRow: dim);     // wk: rows [D, D + Dkv)
@@ -126,11 +124,11 @@ public static class Llama2cCheckpoint
         PerLayer("feed_forward.w1.weight", hidden, dim);
         PerLayer("feed_forward.w2.weight", dim, hidden);
         PerLayer("feed_forward.w3.weight", hidden, dim);
-        Assign(Parameter("backbone.final_norm.weight"), ReadFloats(stream, dim), 0, 1, dim);
+        Assign(Weight("backbone.final_norm.weight"), ReadFloats(stream, dim), 0, 1, dim);
         stream.Seek((long)header.SequenceLength * header.HeadSize * sizeof(float), SeekOrigin.Current); // freq_cis_real, freq_cis_imag
         if (!header.SharedClassifier)
         {
-            Assign(Parameter("lm_head.weight"), ReadFloats(stream, (long)header.VocabularySize * dim), 0, header.VocabularySize, dim);
+            Assign(Weight("lm_head.weight"), ReadFloats(stream, (long)header.VocabularySize * dim), 0, header.VocabularySize, dim);
         }
     }
 
