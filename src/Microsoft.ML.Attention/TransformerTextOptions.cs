@@ -15,8 +15,11 @@ public sealed class TransformerTextOptions
     /// <summary>The input text column (<c>string</c>). Default: <c>"Text"</c>.</summary>
     public string TextColumnName { get; set; } = "Text";
 
-    /// <summary>The output column. Default: <c>"Embedding"</c> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values).</summary>
-    public string OutputColumnName { get; set; } = "Embedding";
+    /// <summary>
+    /// The output column. Default: <c>null</c>, which means the task's own name: <c>"Embedding"</c> for
+    /// <see cref="TransformerTask.MaskedLanguageModeling"/> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values).
+    /// </summary>
+    public string? OutputColumnName { get; set; }
 
     /// <summary>
     /// The network's shape. <see cref="TransformerConfig.VocabularySize"/> is taken from the tokenizer and may be left 0.

@@ -1,5 +1,5 @@
-// Usage: ModelProbe <model.zip> <input.tsv> <output.txt> <column> [<column> ...]
-// input.tsv: a header line, then one row per line; every column is loaded as text.
+// Usage: ModelProbe <model.zip> <input.txt> <output.txt> <column> [<column> ...]
+// input.txt: one row per line, the text of column "Text" (empty lines are empty texts; "\n" stands for a line break).
 // output.txt: one line per row per requested column: the values, floats in round-trip format ("R").
 using System.Globalization;
 using Microsoft.ML;
@@ -7,22 +7,14 @@ using Microsoft.ML.Data;
 
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: ModelProbe <model.zip> <input.tsv> <output.txt> <column> [<column> ...]");
+    Console.Error.WriteLine("usage: ModelProbe <model.zip> <input.txt> <output.txt> <column> [<column> ...]");
     return 2;
 }
 
 var ml = new MLContext(seed: 1);
 var model = ml.Model.Load(args[0], out _);
-string[] header = File.ReadLines(args[1]).First().Split('\t');
-var loader = ml.Data.CreateTextLoader(new TextLoader.Options
-{
-    Columns = header.Select((name, i) => new TextLoader.Column(name, DataKind.String, i)).ToArray(),
-    HasHeader = true,
-    Separators = ['\t'],
-    AllowQuoting = false,
-    TrimWhitespace = false,
-});
-var output = model.Transform(loader.Load(args[1]));
+var rows = File.ReadAllLines(args[1]).Select(line => new Row { Text = line.Replace("\\n", "\n") }).ToList();
+var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
 
 using var writer = new StreamWriter(args[2]);
 var columns = args.Skip(3).Select(name => output.Schema[name]).ToArray();
@@ -64,4 +56,9 @@ static string Read(DataViewRow row, DataViewSchema.Column column)
     ReadOnlyMemory<char> text = default;
     row.GetGetter<ReadOnlyMemory<char>>(column)(ref text);
     return text.ToString().Replace("\n", "\\n");
+}
+
+internal sealed class Row
+{
+    public string Text { get; set; } = "";
 }

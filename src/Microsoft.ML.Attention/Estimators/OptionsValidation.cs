@@ -7,7 +7,7 @@ internal static class OptionsValidation
     {
         Require(Enum.IsDefined(o.Task), nameof(o.Task), o.Task, "is not a TransformerTask");
         Require(!string.IsNullOrWhiteSpace(o.TextColumnName), nameof(o.TextColumnName), o.TextColumnName, "must name a column");
-        Require(!string.IsNullOrWhiteSpace(o.OutputColumnName), nameof(o.OutputColumnName), o.OutputColumnName, "must name a column");
+        Require(o.OutputColumnName is null || o.OutputColumnName.Trim().Length > 0, nameof(o.OutputColumnName), o.OutputColumnName, "must name a column (or be null for the task's default)");
         Require(o.Model is not null, nameof(o.Model), o.Model, "must be set");
         Require(Enum.IsDefined(o.Tokenizer), nameof(o.Tokenizer), o.Tokenizer, "is not a TokenizerKind");
         Require(Enum.IsDefined(o.Pooling), nameof(o.Pooling), o.Pooling, "is not a PoolingKind");

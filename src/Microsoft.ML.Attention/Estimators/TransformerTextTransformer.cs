@@ -6,7 +6,6 @@ using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using TorchSharp;
-using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(TransformerTextTransformer), null, typeof(SignatureLoadModel),
     "Attention Text Transformer", TransformerTextTransformer.LoaderSignature)]
@@ -16,41 +15,37 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Attention;
 
 /// <summary>
-/// The trained result of <see cref="TransformerTextEstimator"/>: a transformer network and its tokenizer. <c>Transform</c> adds the
-/// task's output columns (for <see cref="TransformerTask.MaskedLanguageModeling"/>, a sentence-embedding vector), computing
-/// <see cref="TransformerTextOptions.InferenceBatchSize"/> rows per forward pass; <c>PredictionEngine</c> works row by row.
+/// The trained result of <see cref="TransformerTextEstimator"/>: a transformer network, its tokenizer and its task. <c>Transform</c>
+/// adds the task's output columns (for <see cref="TransformerTask.MaskedLanguageModeling"/>, a sentence-embedding vector),
+/// computing <see cref="InferenceBatchSize"/> rows per forward pass; <c>PredictionEngine</c> works row by row.
 /// Saved with <c>mlContext.Model.Save</c> (config, tokenizer and weights inside the <c>.zip</c>) and restored by <c>mlContext.Model.Load</c>.
 /// </summary>
 public sealed class TransformerTextTransformer : ITransformer, IDisposable
 {
     internal const string LoaderSignature = "AttentionTextTransformer";
+    private const string TaskStream = "Task.bin";
 
     private readonly IHost _host;
     private readonly IRowScorer _scorer;
 
-    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, string textColumnName, string outputColumnName,
-        PoolingKind pooling, int inferenceBatchSize)
+    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, TaskSpec spec, int inferenceBatchSize)
     {
         _host = env.Register(nameof(TransformerTextTransformer));
         Model = model;
-        TextColumnName = textColumnName;
-        OutputColumnName = outputColumnName;
-        Pooling = pooling;
+        Spec = spec;
         InferenceBatchSize = inferenceBatchSize;
-        _scorer = model.Task switch
-        {
-            TransformerTask.MaskedLanguageModeling => new EmbeddingScorer(model, textColumnName, outputColumnName, pooling),
-            _ => throw new InvalidDataException($"Unknown task {model.Task}."),
-        };
+        _scorer = spec.CreateScorer(model, inferenceBatchSize);
     }
 
     internal TransformerTextModel Model { get; }
+
+    internal TaskSpec Spec { get; }
 
     /// <summary>What <c>Fit</c> did (steps, losses, validation per epoch); null for a loaded model.</summary>
     internal Training.TrainingResult? TrainingResult { get; init; }
 
     /// <summary>The task the network was trained for.</summary>
-    public TransformerTask Task => Model.Task;
+    public TransformerTask Task => Spec.Task;
 
     /// <summary>The network's shape.</summary>
     public TransformerConfig Config => Model.Config;
@@ -58,14 +53,11 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <summary>The tokenizer (its complete definition is saved with the model).</summary>
     public TextTokenizer Tokenizer => Model.Tokenizer;
 
-    /// <summary>The input text column.</summary>
-    public string TextColumnName { get; }
+    /// <summary>The input text column(s), in order.</summary>
+    public IReadOnlyList<string> InputColumnNames => Spec.InputColumnNames;
 
-    /// <summary>The output column.</summary>
-    public string OutputColumnName { get; }
-
-    /// <summary>How token states are pooled into one embedding.</summary>
-    public PoolingKind Pooling { get; }
+    /// <summary>The names of the columns <see cref="Transform"/> adds.</summary>
+    public IReadOnlyList<string> OutputColumnNames => _scorer.OutputColumns.Select(c => c.Name).ToList();
 
     /// <summary>Rows per forward pass in <see cref="Transform"/>.</summary>
     public int InferenceBatchSize { get; }
@@ -121,16 +113,12 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
         // *** Binary format ***
         // int: task (TransformerTask)
-        // string: text column name
-        // string: output column name
-        // int: pooling (PoolingKind)
         // int: inference batch size
+        // stream Task.bin: the task's settings (TaskSpec.Save)
         // stream Config.json, stream Tokenizer.bin, stream Network.bin (see TransformerTextModel)
         ctx.Writer.Write((int)Task);
-        ctx.Writer.Write(TextColumnName);
-        ctx.Writer.Write(OutputColumnName);
-        ctx.Writer.Write((int)Pooling);
         ctx.Writer.Write(InferenceBatchSize);
+        ctx.SaveBinaryStream(TaskStream, Spec.Save);
         ctx.SaveBinaryStream(TransformerTextModel.ConfigStream, Model.SaveConfig);
         ctx.SaveBinaryStream(TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
         ctx.SaveBinaryStream(TransformerTextModel.NetworkStream, Model.SaveNetwork);
@@ -144,33 +132,41 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
         // *** Binary format ***  (see Save)
         var task = (TransformerTask)ctx.Reader.ReadInt32();
-        if (!Enum.IsDefined(task))
-            throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention.");
-        string textColumn = ctx.Reader.ReadString();
-        string outputColumn = ctx.Reader.ReadString();
-        var pooling = (PoolingKind)ctx.Reader.ReadInt32();
         int batchSize = ctx.Reader.ReadInt32();
+        if (batchSize < 1)
+            throw new InvalidDataException($"The saved model has an invalid inference batch size ({batchSize}).");
 
+        TaskSpec? spec = null;
         TransformerConfig? config = null;
         TextTokenizer? tokenizer = null;
-        if (!ctx.TryLoadBinaryStream(TransformerTextModel.ConfigStream, r => config = TransformerTextModel.LoadConfig(r)) || config is null)
-            throw new InvalidDataException($"The saved model has no {TransformerTextModel.ConfigStream} stream.");
-        if (!ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) || tokenizer is null)
-            throw new InvalidDataException($"The saved model has no {TransformerTextModel.TokenizerStream} stream.");
+        Require(ctx.TryLoadBinaryStream(TaskStream, r => spec = TaskSpec.Load(task, r)) && spec is not null, TaskStream);
+        Require(ctx.TryLoadBinaryStream(TransformerTextModel.ConfigStream, r => config = TransformerTextModel.LoadConfig(r)) && config is not null,
+            TransformerTextModel.ConfigStream);
+        Require(ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) && tokenizer is not null,
+            TransformerTextModel.TokenizerStream);
 
         var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
-        var network = TransformerTextModel.CreateNetwork(task, config);
-        bool loaded = ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream,
-            r => TransformerTextModel.LoadNetwork(network, r, TransformerTextModel.NetworkStream));
-        if (!loaded)
+        var network = spec!.CreateNetwork(config!);
+        try
+        {
+            Require(ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream,
+                r => TransformerTextModel.LoadNetwork(network, r, TransformerTextModel.NetworkStream)), TransformerTextModel.NetworkStream);
+        }
+        catch
         {
             network.Dispose();
-            throw new InvalidDataException($"The saved model has no {TransformerTextModel.NetworkStream} stream.");
+            throw;
         }
         network.to(device);
         network.eval();
-        var model = new TransformerTextModel(task, config, tokenizer, network, device);
-        return new TransformerTextTransformer(env, model, textColumn, outputColumn, pooling, batchSize);
+        var model = new TransformerTextModel(task, config!, tokenizer!, network, device);
+        return new TransformerTextTransformer(env, model, spec, batchSize);
+    }
+
+    private static void Require(bool found, string stream)
+    {
+        if (!found)
+            throw new InvalidDataException($"The saved model has no valid {stream} stream.");
     }
 
     private static IRowMapper Create(IHostEnvironment env, ModelLoadContext ctx, DataViewSchema inputSchema) =>

@@ -15,7 +15,7 @@ internal sealed class TransformerTextModel : IDisposable
     //   "Config.json"  : TransformerConfig as JSON (UTF-8)
     //   "Tokenizer.bin": TextTokenizer.Save
     //   "Network.bin"  : TorchSharp module.save of the task network (state dict)
-    // The task, pooling and the task head's size are written by the transformer itself (see TransformerTextTransformer).
+    // The task's own settings (columns, head sizes, labels) are written by the transformer (see TaskSpec).
     internal const string ConfigStream = "Config.json";
     internal const string TokenizerStream = "Tokenizer.bin";
     internal const string NetworkStream = "Network.bin";
@@ -46,13 +46,6 @@ internal sealed class TransformerTextModel : IDisposable
         SequenceClassifier s => s.Backbone,
         SpanExtractor q => q.Backbone,
         _ => throw new InvalidOperationException($"Unknown task network {network.GetType().Name}."),
-    };
-
-    /// <summary>Builds the task network with fresh weights for <paramref name="task"/>.</summary>
-    public static nn.Module CreateNetwork(TransformerTask task, TransformerConfig config) => task switch
-    {
-        TransformerTask.MaskedLanguageModeling => new MaskedLanguageModel(config),
-        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task."),
     };
 
     public void SaveConfig(BinaryWriter writer) => writer.Write(Config.ToJson());

@@ -23,9 +23,9 @@ internal static class ModelProbeProcess
     public static List<Dictionary<string, string>> Run(string modelPath, IReadOnlyList<string> texts, params string[] columns)
     {
         string dir = Directory.CreateTempSubdirectory("mlattention-probe").FullName;
-        string input = System.IO.Path.Combine(dir, "input.tsv");
+        string input = System.IO.Path.Combine(dir, "input.txt");
         string output = System.IO.Path.Combine(dir, "output.txt");
-        File.WriteAllLines(input, new[] { "Text" }.Concat(texts.Select(t => t.Replace('\t', ' ').Replace('\n', ' '))));
+        File.WriteAllLines(input, texts.Select(t => t.Replace("\n", "\\n")));
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[] { ProbeDll, modelPath, input, output }.Concat(columns))

@@ -1,0 +1,51 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary><see cref="TransformerTask.MaskedLanguageModeling"/>: a masked-LM network whose backbone turns text into a pooled embedding.</summary>
+internal sealed class EmbeddingTaskSpec : TaskSpec
+{
+    public EmbeddingTaskSpec(string textColumnName, string outputColumnName, PoolingKind pooling)
+    {
+        TextColumnName = textColumnName;
+        OutputColumnName = outputColumnName;
+        Pooling = pooling;
+    }
+
+    public string TextColumnName { get; }
+    public string OutputColumnName { get; }
+    public PoolingKind Pooling { get; }
+
+    public override TransformerTask Task => TransformerTask.MaskedLanguageModeling;
+
+    public override IReadOnlyList<string> InputColumnNames => [TextColumnName];
+
+    public override nn.Module CreateNetwork(TransformerConfig config) => new MaskedLanguageModel(config);
+
+    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize) =>
+        new EmbeddingScorer(model, TextColumnName, OutputColumnName, Pooling);
+
+    // *** Binary format ***
+    // string: text column name
+    // string: output column name
+    // int: pooling (PoolingKind)
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(TextColumnName);
+        writer.Write(OutputColumnName);
+        writer.Write((int)Pooling);
+    }
+
+    public static EmbeddingTaskSpec Load(BinaryReader reader)
+    {
+        string text = reader.ReadString();
+        string output = reader.ReadString();
+        var pooling = (PoolingKind)reader.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"The saved model names an unknown pooling ({(int)pooling}).");
+        return new EmbeddingTaskSpec(text, output, pooling);
+    }
+}

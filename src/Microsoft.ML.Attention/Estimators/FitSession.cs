@@ -1,0 +1,129 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// What every task's <c>Fit</c> shares: the seed, the device, the training settings, the log channel, the initial model,
+/// the tokenizer and the network with its starting weights.
+/// </summary>
+internal sealed class FitSession : IDisposable
+{
+    private readonly InitialModel? _initial;
+
+    public FitSession(IHost host, TransformerTextOptions options, IChannel channel)
+    {
+        Host = host;
+        Options = options;
+        Channel = channel;
+        Seed = options.Seed ?? host.Rand.Next();
+        Device = DeviceSelection.Resolve(options.Device);
+        _initial = InitialModelLoader.Load(options.InitialModel);
+        Settings = new TrainingSettings
+        {
+            Epochs = options.Epochs,
+            MaxSteps = options.MaxSteps,
+            BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate,
+            WarmupFraction = options.WarmupFraction,
+            MinimumLearningRateFraction = options.MinimumLearningRateFraction,
+            WeightDecay = options.WeightDecay,
+            AdamBeta1 = options.AdamBeta1,
+            AdamBeta2 = options.AdamBeta2,
+            GradientClipNorm = options.GradientClipNorm,
+            LogEverySteps = options.LogEverySteps,
+            Seed = Seed,
+        };
+    }
+
+    public IHost Host { get; }
+    public TransformerTextOptions Options { get; }
+    public IChannel Channel { get; }
+    public int Seed { get; }
+    public Device Device { get; }
+    public TrainingSettings Settings { get; }
+
+    /// <summary>The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from <paramref name="corpus"/>).</summary>
+    public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Model.Tokenizer ?? Options.Tokenizer switch
+    {
+        TokenizerKind.Gpt2 => TextTokenizer.CreateGpt2(),
+        TokenizerKind.WordPiece => TextTokenizer.CreateWordPiece(RequireVocabularyFile(), Options.LowerCase),
+        TokenizerKind.Character => TextTokenizer.CreateCharacter(corpus),
+        TokenizerKind.Llama2c => TextTokenizer.CreateLlama2c(RequireVocabularyFile()),
+        _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Tokenizer), Options.Tokenizer, "Unknown tokenizer."),
+    };
+
+    /// <summary>The initial model's config, or the options' config sized to <paramref name="tokenizer"/>.</summary>
+    public TransformerConfig Config(TextTokenizer tokenizer)
+    {
+        var config = _initial?.Model.Config ?? (Options.Model with { VocabularySize = tokenizer.VocabularySize });
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>
+    /// The task network for <paramref name="spec"/>, seeded, with the initial model's weights (the whole network for the same task and
+    /// head shape, the shared backbone otherwise), on <see cref="Device"/>.
+    /// </summary>
+    public nn.Module Network(TaskSpec spec, TransformerConfig config)
+    {
+        manual_seed(Seed);
+        var network = spec.CreateNetwork(config);
+        if (_initial is not null)
+        {
+            var from = _initial.Model;
+            bool whole = from.Task == spec.Task && SameShapes(from.Network, network);
+            CopyWeights(whole ? from.Network : from.Backbone, whole ? network : Persistence.TransformerTextModel.BackboneOf(network));
+            Channel.Info($"Starting from InitialModel {Options.InitialModel} ({(whole ? "whole network" : "backbone")}).");
+        }
+        network.to(Device);
+        Channel.Info($"{spec.Task}: {network.parameters().Sum(p => p.numel()):N0} parameters, device {Device.type}, seed {Seed}.");
+        return network;
+    }
+
+    /// <summary>Logs how many rows are longer than the context (they are truncated).</summary>
+    public void LogTruncation(TextTokenizer tokenizer, IReadOnlyList<string> texts, int maxLength, int specialTokensPerRow)
+    {
+        int truncated = texts.Count(t => tokenizer.Encode(t).Length > maxLength - specialTokensPerRow);
+        if (truncated > 0)
+            Channel.Info($"{truncated} of {texts.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
+    }
+
+    /// <summary>Sends a training progress line to the ML.NET log.</summary>
+    public void Log(string message) => Channel.Info(message);
+
+    public void Dispose() => _initial?.Dispose();
+
+    private string RequireVocabularyFile()
+    {
+        string? path = Options.VocabularyPath;
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException($"Tokenizer {Options.Tokenizer} needs {nameof(TransformerTextOptions.VocabularyPath)}, which is not set.", nameof(TransformerTextOptions.VocabularyPath));
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{nameof(TransformerTextOptions.VocabularyPath)} '{path}' does not exist.", path);
+        return path;
+    }
+
+    private static bool SameShapes(nn.Module a, nn.Module b)
+    {
+        var left = a.state_dict();
+        var right = b.state_dict();
+        return left.Count == right.Count && right.All(kv => left.TryGetValue(kv.Key, out var t) && t.shape.SequenceEqual(kv.Value.shape));
+    }
+
+    private static void CopyWeights(nn.Module from, nn.Module to)
+    {
+        using var noGrad = no_grad();
+        var source = from.state_dict();
+        foreach (var (name, tensor) in to.state_dict())
+        {
+            if (!source.TryGetValue(name, out var value) || !value.shape.SequenceEqual(tensor.shape))
+                throw new InvalidOperationException($"{nameof(TransformerTextOptions.InitialModel)} has no weight '{name}' of shape [{string.Join(", ", tensor.shape)}].");
+            tensor.copy_(value);
+        }
+    }
+}
