@@ -56,8 +56,29 @@ public sealed class MaskedLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = backbone.forward(inputIds, attentionMask, causal: false); // [B, T, D]
-        var transformed = norm.forward(nn.functional.gelu(dense.forward(hidden))); // [B, T, D]
-        var weight = decoder?.weight ?? backbone.TokenEmbeddingWeight; // [V, D]
-        return nn.functional.linear(transformed, weight, decoderBias).MoveToOuterDisposeScope(); // [B, T, V]
+        return Predict(hidden).MoveToOuterDisposeScope(); // [B, T, V]
+    }
+
+    /// <summary>
+    /// Predicts only the selected positions: the head and the [D, V] projection run on those rows alone, which is what
+    /// training needs (about 15% of the positions) and saves most of the output-layer cost.
+    /// </summary>
+    /// <param name="inputIds">[B, T] int64 token ids.</param>
+    /// <param name="attentionMask">[B, T] (int64 or bool: 1/true = real token).</param>
+    /// <param name="selected">[B, T] bool, true where a prediction is wanted.</param>
+    /// <returns>Logits [N, V] for the N selected positions, in row-major order.</returns>
+    public Tensor ForwardSelected(Tensor inputIds, Tensor attentionMask, Tensor selected)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = backbone.forward(inputIds, attentionMask, causal: false); // [B, T, D]
+        var rows = hidden[selected];                                            // [N, D]
+        return Predict(rows).MoveToOuterDisposeScope();                         // [N, V]
+    }
+
+    private Tensor Predict(Tensor hidden)
+    {
+        var transformed = norm.forward(nn.functional.gelu(dense.forward(hidden))); // [..., D]
+        var weight = decoder?.weight ?? backbone.TokenEmbeddingWeight;              // [V, D]
+        return nn.functional.linear(transformed, weight, decoderBias);              // [..., V]
     }
 }

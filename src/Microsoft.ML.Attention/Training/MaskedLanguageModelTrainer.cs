@@ -20,8 +20,9 @@ internal static class MaskedLanguageModelTrainer
             var batch = BatchEncoder.EncodeForEncoder(tokenizer, rows, maxLength);
             var (ids, mask) = batch.ToTensors(CPU);
             var (inputs, labels) = masking.Apply(ids, mask, random);
-            var logits = model.forward(inputs.to(device), mask.to(device));                                  // [B, T, V]
-            return nn.functional.cross_entropy(logits.flatten(0, 1), labels.to(device).flatten(), ignore_index: MaskedLanguageModelMasking.IgnoreIndex);
+            var selected = labels.ne(MaskedLanguageModelMasking.IgnoreIndex).to(device);                      // [B, T]
+            var logits = model.ForwardSelected(inputs.to(device), mask.to(device), selected);                 // [N, V]
+            return nn.functional.cross_entropy(logits, labels.to(device)[selected]);
         }
 
         Func<ValidationResult>? validate = null;
@@ -40,11 +41,11 @@ internal static class MaskedLanguageModelTrainer
                     var batch = BatchEncoder.EncodeForEncoder(tokenizer, rows, maxLength);
                     var (ids, mask) = batch.ToTensors(CPU);
                     var (inputs, labels) = masking.Apply(ids, mask, fixedGenerator);
-                    var logits = model.forward(inputs.to(device), mask.to(device));
-                    var flatLabels = labels.to(device).flatten();
-                    lossSum += nn.functional.cross_entropy(logits.flatten(0, 1), flatLabels, ignore_index: MaskedLanguageModelMasking.IgnoreIndex,
-                        reduction: nn.Reduction.Sum).item<float>();
-                    tokenCount += flatLabels.ne(MaskedLanguageModelMasking.IgnoreIndex).sum().item<long>();
+                    var selected = labels.ne(MaskedLanguageModelMasking.IgnoreIndex).to(device);
+                    var logits = model.ForwardSelected(inputs.to(device), mask.to(device), selected);
+                    var targets = labels.to(device)[selected];
+                    lossSum += nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.Sum).item<float>();
+                    tokenCount += targets.shape[0];
                 }
                 double loss = tokenCount == 0 ? double.NaN : lossSum / tokenCount;
                 return new ValidationResult(loss, -loss, $"masked-LM loss {loss:F4}, perplexity {Math.Exp(loss):F2} over {tokenCount} masked tokens");
