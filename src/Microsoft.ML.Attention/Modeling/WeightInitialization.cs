@@ -28,9 +28,11 @@ internal static class WeightInitialization
     /// <summary>Draws the embedding table from N(0, 0.02).</summary>
     public static Embedding Normal(Embedding embedding)
     {
+        // Embedding.weight hands out a new handle on every call (TorchSharp 0.107): dispose ours, the weight itself stays.
+        using var weight = embedding.weight!;
         using (torch.no_grad())
         {
-            nn.init.normal_(embedding.weight!, 0.0, StandardDeviation);
+            nn.init.normal_(weight, 0.0, StandardDeviation);
         }
 
         return embedding;
