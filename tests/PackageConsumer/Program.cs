@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Attention;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Data;
 
 var ml = new MLContext(seed: 1);
 var rows = new[]
