@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace Microsoft.ML.Attention.Tokenization;
@@ -22,7 +23,12 @@ internal sealed class WordPieceBackend : TokenizerBackend
         _vocabulary = vocabulary;
         _lowerCase = lowerCase;
         VocabularySize = CountLines(vocabulary);
-        var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase };
+        var options = new BertOptions
+        {
+            LowerCaseBeforeTokenization = lowerCase,
+            RemoveNonSpacingMarks = lowerCase,
+            PreTokenizer = new RegexPreTokenizer(BertPunctuationSplit, SpecialTokensOf(vocabulary, lowerCase)),
+        };
         try
         {
             _tokenizer = BertTokenizer.Create(new MemoryStream(vocabulary, writable: false), options);
@@ -81,7 +87,35 @@ internal sealed class WordPieceBackend : TokenizerBackend
     }
 
     /// <inheritdoc/>
-    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(text, addSpecialTokens: false)];
+    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(WhitespaceAsSpace(text), addSpecialTokens: false)];
+
+    // Hugging Face's BERT splits off every punctuation character: ASCII non-alphanumeric printables and Unicode P* (its
+    // _is_punctuation); other symbols stay inside their word. Microsoft.ML.Tokenizers' default BERT pre-tokenizer keeps only word
+    // characters and Unicode P*, so "<", "=", "+" or an emoji silently vanished; this pattern restores BERT's rule (hand-written:
+    // no library pre-tokenizer has it). Checked against Hugging Face in HuggingFaceParityTests.
+    private static readonly Regex BertPunctuationSplit = new(
+        @"[!-/:-@\[-`{-~]|\p{P}|[^\s!-/:-@\[-`{-~\p{P}]+", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    // BERT's text cleaning turns tabs and line breaks into spaces; Microsoft.ML.Tokenizers' normalizer drops them as control
+    // characters, which glued "tabs\tand" into one word. Same length, so offsets keep their meaning.
+    private static string WhitespaceAsSpace(string text) =>
+        text.AsSpan().IndexOfAny('\t', '\n', '\r') < 0 ? text : text.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+
+    // The pre-tokenizer sees normalized (possibly lower-cased) text: special tokens are listed as they will appear there.
+    private static Dictionary<string, int> SpecialTokensOf(byte[] vocabulary, bool lowerCase)
+    {
+        string[] names = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+        var found = new Dictionary<string, int>();
+        using var lines = new StreamReader(new MemoryStream(vocabulary, writable: false), Encoding.UTF8);
+        int id = 0;
+        for (string? line = lines.ReadLine(); line is not null; line = lines.ReadLine(), id++)
+        {
+            string token = line.Trim();
+            if (names.Contains(token))
+                found.TryAdd(lowerCase ? token.ToLowerInvariant() : token, id);
+        }
+        return found;
+    }
 
     /// <inheritdoc/>
     public override string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens) => _tokenizer.Decode(ids, skipSpecialTokens);
