@@ -19,6 +19,8 @@ internal static class CausalLanguageModelFitter
         var texts = TextColumnReader.Read(input, options.TextColumnName);
         if (texts.Count == 0)
             throw session.Host.Except($"The training data has no rows: {nameof(TransformerTextOptions.Task)} {options.Task} needs at least one row of column '{options.TextColumnName}'.");
+        if (texts.All(string.IsNullOrEmpty))
+            throw session.Host.Except($"Every row of column '{options.TextColumnName}' is empty: there is nothing to train on.");
         List<string>? validationTexts = null;
         if (options.ValidationSet is not null)
         {
@@ -34,7 +36,7 @@ internal static class CausalLanguageModelFitter
 
         int[] tokens = CausalLanguageModelTrainer.JoinDocuments(tokenizer, texts);
         if (tokens.Length < 2)
-            throw session.Host.Except($"Column '{options.TextColumnName}' holds no text to train on: every row is empty.");
+            throw session.Host.Except($"Column '{options.TextColumnName}' encodes to {tokens.Length} token(s): next-token training needs at least 2.");
         int[]? validationTokens = validationTexts is null ? null : CausalLanguageModelTrainer.JoinDocuments(tokenizer, validationTexts);
         int blockLength = config.MaxSequenceLength;
         var result = CausalLanguageModelTrainer.Train(network, tokens, validationTokens, stride: blockLength,
