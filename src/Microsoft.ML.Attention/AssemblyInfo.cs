@@ -5,3 +5,6 @@ using System.Runtime.CompilerServices;
 // skip access checks into them. See docs/architecture.md.
 [assembly: IgnoresAccessChecksTo("Microsoft.ML.Core")]
 [assembly: IgnoresAccessChecksTo("Microsoft.ML.Data")]
+
+// The benchmark programs drive the internal training loop directly (nanoGPT-style random windows; see docs/performance.md).
+[assembly: InternalsVisibleTo("Microsoft.ML.Attention.Benchmarks")]

@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention;
@@ -25,5 +26,36 @@ public static class AttentionCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+    }
+
+    /// <summary>
+    /// Imports a pretrained karpathy/llama2.c checkpoint (e.g. the tinyllamas stories260K / stories15M <c>.bin</c>) and its tokenizer
+    /// file (e.g. <c>tok512.bin</c>) as a ready, trained <see cref="TransformerTextTransformer"/> for
+    /// <see cref="TransformerTask.CausalLanguageModeling"/>: <c>Transform</c> writes the continuation of <paramref name="promptColumnName"/>
+    /// into <paramref name="outputColumnName"/>, and the transformer saves to and loads from an ML.NET <c>.zip</c> like a trained one
+    /// (weights, config, tokenizer and generation settings inside). It can also be the <see cref="TransformerTextOptions.InitialModel"/>
+    /// of further causal-LM training.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog (<c>mlContext.Transforms</c>).</param>
+    /// <param name="checkpointPath">The llama2.c checkpoint (legacy version-0 export, see <see cref="Persistence.Llama2cCheckpoint"/>).</param>
+    /// <param name="tokenizerPath">The llama2.c tokenizer file; it must hold exactly the checkpoint's vocab_size tokens.</param>
+    /// <param name="promptColumnName">The input text column holding prompts. Default: <c>"Prompt"</c>.</param>
+    /// <param name="outputColumnName">The text column to add. Default: <c>"GeneratedText"</c>.</param>
+    /// <param name="generation">Generation settings (copied). Default: <c>null</c>, meaning <c>new GenerationOptions()</c> (64 new tokens,
+    /// temperature 1, no seed); use <c>Temperature = 0</c> for llama2.c's greedy <c>run -t 0.0</c>.</param>
+    /// <returns>The transformer; dispose it to free the weights.</returns>
+    /// <exception cref="ArgumentException">A path or column name is empty, or a generation option is out of range (named).</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, truncated, or the two files do not match; the message names the file.</exception>
+    /// <example><code language="csharp">
+    /// using var stories = mlContext.Transforms.ImportLlama2c("stories260K.bin", "tok512.bin",
+    ///     generation: new GenerationOptions { Temperature = 0, MaxNewTokens = 256 });
+    /// Console.WriteLine(stories.Generate("Once upon a time"));
+    /// </code></example>
+    public static TransformerTextTransformer ImportLlama2c(this TransformsCatalog catalog, string checkpointPath, string tokenizerPath,
+        string promptColumnName = "Prompt", string outputColumnName = "GeneratedText", GenerationOptions? generation = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return Llama2cImporter.Import(CatalogUtils.GetEnvironment(catalog), checkpointPath, tokenizerPath, promptColumnName, outputColumnName, generation);
     }
 }

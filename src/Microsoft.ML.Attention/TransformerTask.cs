@@ -8,4 +8,12 @@ public enum TransformerTask
     /// <c>Transform</c> writes a sentence embedding (mask-aware mean of the last hidden states) into the output column.
     /// </summary>
     MaskedLanguageModeling,
+
+    /// <summary>
+    /// Pretrains a decoder-only language model (causal attention, next-token loss) on the text column: the rows are joined into one
+    /// token stream (each row <c>[Bos] text [Eos]</c>) and cut into blocks of <see cref="Modeling.TransformerConfig.MaxSequenceLength"/>.
+    /// <c>Transform</c> reads the prompt from the same column and writes the generated continuation (text, default column
+    /// <c>"GeneratedText"</c>) as set by <see cref="TransformerTextOptions.Generation"/>.
+    /// </summary>
+    CausalLanguageModeling,
 }

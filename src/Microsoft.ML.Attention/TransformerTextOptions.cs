@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
 
@@ -96,4 +97,13 @@ public sealed class TransformerTextOptions
 
     /// <summary>Rows per forward pass in <c>Transform</c>. Default: 32.</summary>
     public int InferenceBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// How <see cref="TransformerTask.CausalLanguageModeling"/> generates in <c>Transform</c> and in
+    /// <see cref="TransformerTextTransformer.GenerateStream(string?, CancellationToken)"/>: max new tokens, temperature (0 = greedy), top-k,
+    /// top-p, repetition penalty, stop sequences, seed, key/value cache (see <see cref="GenerationOptions"/> for each default).
+    /// Copied at <c>Fit</c> and saved with the model. Default: <c>new GenerationOptions()</c> (64 new tokens, temperature 1, no seed).
+    /// Ignored by the other tasks.
+    /// </summary>
+    public GenerationOptions Generation { get; set; } = new();
 }

@@ -1,23 +1,28 @@
-// Usage: ModelProbe <model.zip> <input.txt> <output.txt> <column> [<column> ...]
-// input.txt: one row per line, the text of column "Text" (empty lines are empty texts; "\n" stands for a line break).
+// Usage: ModelProbe <model.zip> <input.txt> <output.txt> [--input-column <name>] <column> [<column> ...]
+// input.txt: one row per line, the text of column "Text", or of <name> when given (empty lines are empty texts; "\n" stands for a line break).
 // output.txt: one line per row per requested column: the values, floats in round-trip format ("R").
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-if (args.Length < 4)
+bool renamed = args.Length > 4 && args[3] == "--input-column";
+string inputColumn = renamed ? args[4] : "Text";
+string[] outputColumns = args.Skip(renamed ? 5 : 3).ToArray();
+if (outputColumns.Length == 0)
 {
-    Console.Error.WriteLine("usage: ModelProbe <model.zip> <input.txt> <output.txt> <column> [<column> ...]");
+    Console.Error.WriteLine("usage: ModelProbe <model.zip> <input.txt> <output.txt> [--input-column <name>] <column> [<column> ...]");
     return 2;
 }
 
 var ml = new MLContext(seed: 1);
 var model = ml.Model.Load(args[0], out _);
 var rows = File.ReadAllLines(args[1]).Select(line => new Row { Text = line.Replace("\\n", "\n") }).ToList();
-var output = model.Transform(ml.Data.LoadFromEnumerable(rows));
+var schemaDefinition = SchemaDefinition.Create(typeof(Row));
+schemaDefinition[nameof(Row.Text)].ColumnName = inputColumn;
+var output = model.Transform(ml.Data.LoadFromEnumerable(rows, schemaDefinition));
 
 using var writer = new StreamWriter(args[2]);
-var columns = args.Skip(3).Select(name => output.Schema[name]).ToArray();
+var columns = outputColumns.Select(name => output.Schema[name]).ToArray();
 using var cursor = output.GetRowCursor(columns);
 while (cursor.MoveNext())
 {

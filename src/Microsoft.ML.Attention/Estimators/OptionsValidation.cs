@@ -25,9 +25,24 @@ internal static class OptionsValidation
         Require(o.GradientClipNorm >= 0, nameof(o.GradientClipNorm), o.GradientClipNorm, "must be 0 (off) or positive");
         Require(o.MaskProbability > 0 && o.MaskProbability < 1, nameof(o.MaskProbability), o.MaskProbability, "must be in (0, 1)");
         Require(o.LogEverySteps >= 0, nameof(o.LogEverySteps), o.LogEverySteps, "must be 0 (off) or positive");
+        Require(o.Generation is not null, nameof(o.Generation), o.Generation, "must be set");
+        ValidateGeneration(o.Generation!);
         // The vocabulary size comes from the tokenizer at Fit; every other field is checked now.
         if (o.InitialModel is null)
             (o.Model!.VocabularySize == 0 ? o.Model with { VocabularySize = 1 } : o.Model).Validate();
+    }
+
+    private static void ValidateGeneration(Generation.GenerationOptions generation)
+    {
+        try
+        {
+            generation.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{nameof(TransformerTextOptions)}.{nameof(TransformerTextOptions.Generation)}.{e.Message}",
+                $"{nameof(TransformerTextOptions.Generation)}.{e.ParamName}", e);
+        }
     }
 
     private static void Require(bool condition, string option, object? value, string rule)

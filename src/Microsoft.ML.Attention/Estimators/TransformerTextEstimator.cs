@@ -20,6 +20,7 @@ namespace Microsoft.ML.Attention;
 /// | Does this estimator need to look at the data to train its parameters? | Yes |
 /// | Input column data type | Text (`string`) |
 /// | Output column data type (MaskedLanguageModeling) | Known-size vector of `Single` (the model dimension) |
+/// | Output column data type (CausalLanguageModeling) | Text (`string`): the generated continuation of the prompt |
 /// | Exportable to ONNX | No |
 /// | NuGet package | Microsoft.ML.Attention |
 /// ]]></format>
@@ -49,6 +50,7 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         return _options.Task switch
         {
             TransformerTask.MaskedLanguageModeling => MaskedLanguageModelFitter.Fit(session, input),
+            TransformerTask.CausalLanguageModeling => CausalLanguageModelFitter.Fit(session, input),
             _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Task), _options.Task, "Unknown task."),
         };
     }
@@ -59,6 +61,12 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         _host.CheckValue(inputSchema, nameof(inputSchema));
         SchemaChecks.CheckTextColumn(_host, inputSchema, _options.TextColumnName, nameof(inputSchema));
         var columns = inputSchema.ToDictionary(c => c.Name);
+        if (_options.Task == TransformerTask.CausalLanguageModeling)
+        {
+            string generated = _options.OutputColumnName ?? CausalLanguageModelFitter.DefaultOutputColumnName;
+            columns[generated] = new SchemaShape.Column(generated, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
+            return new SchemaShape(columns.Values);
+        }
         string output = _options.OutputColumnName ?? MaskedLanguageModelFitter.DefaultOutputColumnName;
         columns[output] = new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
         return new SchemaShape(columns.Values);

@@ -94,6 +94,36 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
     private IRowMapper MakeRowMapper(DataViewSchema schema) => new TransformerTextRowMapper(this, _scorer, schema);
 
+    /// <summary>
+    /// For <see cref="TransformerTask.CausalLanguageModeling"/>: a copy of the generation settings that <see cref="Transform"/>,
+    /// <see cref="Generate"/> and <see cref="GenerateStream(string?, CancellationToken)"/> use (saved with the model); null for other tasks.
+    /// </summary>
+    public Generation.GenerationOptions? Generation => (Spec as GenerationTaskSpec)?.Generation;
+
+    /// <summary>
+    /// Generates the continuation of <paramref name="prompt"/>, yielding text pieces as the tokens are produced (a multi-byte character
+    /// is never split), with the saved <see cref="Generation"/> settings. The output ends at <see cref="Generation.GenerationOptions.MaxNewTokens"/>,
+    /// at the end token, when the context is full, or before a stop sequence (text that may start one is held back until decided).
+    /// The concatenated pieces equal what <see cref="Transform"/> writes for the same prompt.
+    /// </summary>
+    /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone. A prompt longer
+    /// than the context keeps only its last <see cref="TransformerConfig.MaxSequenceLength"/> tokens.</param>
+    /// <param name="cancellationToken">Checked before each token; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The pieces, produced lazily while enumerating.</returns>
+    /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
+    public IEnumerable<string> GenerateStream(string? prompt, CancellationToken cancellationToken = default) =>
+        GenerationScorerOrThrow().Stream(prompt, cancellationToken);
+
+    /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream"/>'s pieces.</summary>
+    /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
+    /// <returns>The generated text.</returns>
+    /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
+    public string Generate(string? prompt) => string.Concat(GenerateStream(prompt));
+
+    private GenerationScorer GenerationScorerOrThrow() => _scorer as GenerationScorer ?? throw new InvalidOperationException(
+        $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
+        $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");
+
     /// <summary>Releases the network's tensors.</summary>
     public void Dispose() => Model.Dispose();
 

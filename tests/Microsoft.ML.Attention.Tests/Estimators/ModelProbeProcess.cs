@@ -20,7 +20,11 @@ internal static class ModelProbeProcess
     }
 
     /// <summary>Loads <paramref name="modelPath"/> in a fresh process, transforms the rows and returns, per row, the text of each column.</summary>
-    public static List<Dictionary<string, string>> Run(string modelPath, IReadOnlyList<string> texts, params string[] columns)
+    public static List<Dictionary<string, string>> Run(string modelPath, IReadOnlyList<string> texts, params string[] columns) =>
+        RunWithInputColumn(modelPath, "Text", texts, columns);
+
+    /// <summary>As <see cref="Run"/>, with the texts in input column <paramref name="inputColumnName"/> instead of "Text".</summary>
+    public static List<Dictionary<string, string>> RunWithInputColumn(string modelPath, string inputColumnName, IReadOnlyList<string> texts, params string[] columns)
     {
         string dir = Directory.CreateTempSubdirectory("mlattention-probe").FullName;
         string input = System.IO.Path.Combine(dir, "input.txt");
@@ -28,7 +32,7 @@ internal static class ModelProbeProcess
         File.WriteAllLines(input, texts.Select(t => t.Replace("\n", "\\n")));
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { ProbeDll, modelPath, input, output }.Concat(columns))
+        foreach (var arg in new[] { ProbeDll, modelPath, input, output, "--input-column", inputColumnName }.Concat(columns))
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         string stdout = process.StandardOutput.ReadToEnd();

@@ -1,0 +1,21 @@
+// Benchmark programs for Microsoft.ML.Attention; figures and commands are in docs/performance.md.
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- nanogpt [iterations]
+//       nanoGPT's CPU configuration on character-level tiny shakespeare: validation loss, wall time, tokens/s, a sample.
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- generation
+//       generation tokens/s with and without the key/value cache (256 and 512 new tokens), per-token time at positions 32 and 480.
+using Microsoft.ML.Attention.Benchmarks;
+
+string benchmark = args.Length > 0 ? args[0] : "";
+string datasets = BenchmarkData.FindDatasets();
+switch (benchmark)
+{
+    case "nanogpt":
+        NanoGptParity.Run(datasets, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
+        return 0;
+    case "generation":
+        GenerationSpeed.Run(datasets);
+        return 0;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations], generation.");
+        return 2;
+}

@@ -1,0 +1,63 @@
+using Microsoft.ML.Attention.Generation;
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+
+namespace Microsoft.ML.Attention.Tests.Causal;
+
+/// <summary>Tiny causal-LM options and real text for the causal-language-modelling tests.</summary>
+internal static class CausalModels
+{
+    public sealed class PromptRow
+    {
+        public string Prompt { get; set; } = "";
+    }
+
+    public static TransformerTextOptions TinyCharacterLm(int epochs = 1) => new()
+    {
+        Task = TransformerTask.CausalLanguageModeling,
+        Tokenizer = TokenizerKind.Character,
+        Model = new TransformerConfig
+        {
+            ModelDimension = 32,
+            LayerCount = 1,
+            HeadCount = 2,
+            MaxSequenceLength = 32,
+            Dropout = 0,
+            AttentionDropout = 0,
+        },
+        Epochs = epochs,
+        BatchSize = 16,
+        LearningRate = 3e-3,
+        WarmupFraction = 0.05,
+        Seed = 1,
+        LogEverySteps = 0,
+        Device = TransformerDevice.Cpu,
+        Generation = new GenerationOptions { Temperature = 0f, MaxNewTokens = 24 },
+    };
+
+    /// <summary>Non-empty lines of tiny shakespeare, skipping the first <paramref name="skip"/>.</summary>
+    public static List<string> ShakespeareLines(int skip, int count) =>
+        File.ReadLines(TestData.Path("lm", "tinyshakespeare", "input.txt"))
+            .Where(l => l.Trim().Length > 0)
+            .Skip(skip)
+            .Take(count)
+            .ToList();
+
+    public static string StoriesFile(string name) => TestData.Path("weights", "stories260K", name);
+
+    /// <summary>stories260K as a generation transformer reading column "Prompt".</summary>
+    public static TransformerTextTransformer ImportStories(MLContext ml, GenerationOptions generation) =>
+        ml.Transforms.ImportLlama2c(StoriesFile("stories260K.bin"), StoriesFile("tok512.bin"), generation: generation);
+
+    public static IDataView Prompts(MLContext ml, IEnumerable<string> prompts) =>
+        ml.Data.LoadFromEnumerable(prompts.Select(p => new PromptRow { Prompt = p }).ToList());
+
+    /// <summary>The output of <c>./run stories260K.bin -z tok512.bin -t 0.0</c> as published in the model's documentation.</summary>
+    public static string PublishedGreedyText()
+    {
+        string[] lines = File.ReadAllLines(StoriesFile("stories260K.karpathy-doc.md"));
+        int command = Array.FindIndex(lines, l => l.StartsWith("$ ./run ", StringComparison.Ordinal) && l.Contains("-t 0.0", StringComparison.Ordinal));
+        int end = Array.FindIndex(lines, command + 1, l => l.StartsWith("```", StringComparison.Ordinal));
+        return string.Join("\n", lines[(command + 1)..end]);
+    }
+}
