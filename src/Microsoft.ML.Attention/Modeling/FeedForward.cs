@@ -32,7 +32,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
         Activation = config.Activation;
         var (model, inner) = (config.ModelDimension, config.EffectiveFeedForwardDimension);
         gate = WeightInitialization.Normal(nn.Linear(model, inner, hasBias: config.UseBias));
-        down = WeightInitialization.Normal(nn.Linear(inner, model, hasBias: config.UseBias));
+        down = WeightInitialization.ResidualOutput(nn.Linear(inner, model, hasBias: config.UseBias), config.LayerCount);
         up = config.Activation == ActivationKind.SwiGlu
             ? WeightInitialization.Normal(nn.Linear(model, inner, hasBias: config.UseBias))
             : null;

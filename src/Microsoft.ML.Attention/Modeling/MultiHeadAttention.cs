@@ -52,7 +52,7 @@ public sealed class MultiHeadAttention : nn.Module
         attentionDropout = config.AttentionDropout;
         var projected = (HeadCount + 2 * KeyValueHeadCount) * HeadDimension;
         queryKeyValueProjection = WeightInitialization.Normal(nn.Linear(config.ModelDimension, projected, hasBias: config.UseBias));
-        outputProjection = WeightInitialization.Normal(nn.Linear(HeadCount * HeadDimension, config.ModelDimension, hasBias: config.UseBias));
+        outputProjection = WeightInitialization.ResidualOutput(nn.Linear(HeadCount * HeadDimension, config.ModelDimension, hasBias: config.UseBias), config.LayerCount);
         rotary = config.PositionalEncoding == PositionalEncodingKind.Rotary
             ? new RotaryPositionEncoding(HeadDimension, config.RotaryBase)
             : null;

@@ -26,6 +26,21 @@ internal static class WeightInitialization
     }
 
     /// <summary>Draws the embedding table from N(0, 0.02).</summary>
+    /// <summary>
+    /// A projection that writes into the residual stream (attention output, feed-forward down projection): N(0, 0.02 / sqrt(2L)),
+    /// GPT-2's scaling so that the residual stream's variance does not grow with the number of layers L.
+    /// </summary>
+    public static Linear ResidualOutput(Linear linear, int layerCount)
+    {
+        Normal(linear);
+        using (torch.no_grad())
+        {
+            nn.init.normal_(linear.weight!, 0.0, StandardDeviation / Math.Sqrt(2.0 * layerCount));
+        }
+
+        return linear;
+    }
+
     public static Embedding Normal(Embedding embedding)
     {
         // Embedding.weight hands out a new handle on every call (TorchSharp 0.107): dispose ours, the weight itself stays.

@@ -143,6 +143,9 @@ public class TransformerBackboneTests
         Assert.Equal(0f, state["layers.0.attention.qkv_proj.bias"].abs().max().item<float>());
         Assert.Equal(1f, state["layers.1.ffn_norm.weight"].min().item<float>());
         Assert.Equal(0f, state["final_norm.bias"].abs().max().item<float>());
+        // GPT-2's residual scaling: projections into the residual stream start at 0.02 / sqrt(2 * layers) = 0.01 for 2 layers.
+        Assert.InRange(state["layers.0.attention.out_proj.weight"].std().item<float>(), 0.009, 0.011);
+        Assert.InRange(state["layers.1.feed_forward.w2.weight"].std().item<float>(), 0.009, 0.011);
     }
 
     [Fact]
