@@ -30,6 +30,7 @@ internal abstract class TaskSpec
     public static TaskSpec Load(TransformerTask task, BinaryReader reader) => task switch
     {
         TransformerTask.MaskedLanguageModeling => EmbeddingTaskSpec.Load(reader),
+        TransformerTask.TextClassification => ClassificationTaskSpec.Load(reader),
         _ => throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention."),
     };
 }

@@ -20,6 +20,7 @@ namespace Microsoft.ML.Attention;
 /// | Does this estimator need to look at the data to train its parameters? | Yes |
 /// | Input column data type | Text (`string`) |
 /// | Output column data type (MaskedLanguageModeling) | Known-size vector of `Single` (the model dimension) |
+/// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
 /// | Exportable to ONNX | No |
 /// | NuGet package | Microsoft.ML.Attention |
 /// ]]></format>
@@ -49,6 +50,7 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         return _options.Task switch
         {
             TransformerTask.MaskedLanguageModeling => MaskedLanguageModelFitter.Fit(session, input),
+            TransformerTask.TextClassification => TextClassificationFitter.Fit(session, input),
             _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Task), _options.Task, "Unknown task."),
         };
     }
@@ -58,6 +60,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
         SchemaChecks.CheckTextColumn(_host, inputSchema, _options.TextColumnName, nameof(inputSchema));
+        if (_options.Task == TransformerTask.TextClassification)
+            return TextClassificationFitter.GetOutputSchema(_host, inputSchema, _options);
         var columns = inputSchema.ToDictionary(c => c.Name);
         string output = _options.OutputColumnName ?? MaskedLanguageModelFitter.DefaultOutputColumnName;
         columns[output] = new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
