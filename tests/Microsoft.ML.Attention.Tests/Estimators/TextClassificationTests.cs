@@ -82,12 +82,13 @@ public class TextClassificationTests
     public void Tiny_real_data_run_beats_the_majority_class()
     {
         var ml = new MLContext(seed: 1);
-        var rows = TinyModels.YelpRows(1000);
-        var train = ml.Data.LoadFromEnumerable(rows.Take(800).ToList());
-        var test = rows.Skip(800).ToList();
+        var rows = TinyModels.YelpRows(600);
+        var train = ml.Data.LoadFromEnumerable(rows.Take(480).ToList());
+        var test = rows.Skip(480).ToList();
         var options = Tiny(epochs: 4);
-        options.Tokenizer = TokenizerKind.Gpt2;
-        options.LearningRate = 3e-3;
+        options.Tokenizer = TokenizerKind.WordPiece;
+        options.VocabularyPath = TestData.Path("vocab", "bert-base-uncased", "vocab.txt");
+        options.Model = options.Model with { MaxSequenceLength = 48 };
         using var model = ml.Transforms.AttentionEncoder(options).Fit(train);
 
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(test)));
