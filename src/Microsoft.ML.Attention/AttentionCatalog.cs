@@ -58,4 +58,59 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return Llama2cImporter.Import(CatalogUtils.GetEnvironment(catalog), checkpointPath, tokenizerPath, promptColumnName, outputColumnName, generation);
     }
+
+    /// <summary>
+    /// Fine-tunes a transformer text classifier on a key-typed label (<see cref="TransformerTask.TextClassification"/>, default options):
+    /// adds <c>PredictedLabel</c> (key) and <c>Score</c> (class probabilities). The same estimator as <c>Transforms.AttentionEncoder</c>.
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
+    /// <param name="labelColumnName">The key-typed label column. Default: <c>"Label"</c>.</param>
+    /// <param name="textColumnName">The text column. Default: <c>"Text"</c>.</param>
+    /// <param name="secondTextColumnName">The second text of a sentence pair, or null. Default: <c>null</c>.</param>
+    /// <example><code language="csharp">
+    /// var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
+    ///     .Append(mlContext.MulticlassClassification.Trainers.AttentionTextClassifier("Label", "Text"))
+    ///     .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+    /// </code></example>
+    public static TransformerTextEstimator AttentionTextClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
+        AttentionTextClassifier(catalog, new TransformerTextOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName, SecondTextColumnName = secondTextColumnName });
+
+    /// <summary>A transformer text classifier with the given options; sets <paramref name="options"/>' Task to <see cref="TransformerTask.TextClassification"/>.</summary>
+    /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
+    /// <param name="options">Columns, model, tokenizer and training options.</param>
+    public static TransformerTextEstimator AttentionTextClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Task = TransformerTask.TextClassification;
+        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+    }
+
+    /// <summary>
+    /// Fine-tunes a transformer text classifier on a Boolean label (<see cref="TransformerTask.TextClassification"/>, default options):
+    /// adds <c>PredictedLabel</c> (Boolean), <c>Score</c> (logit) and <c>Probability</c>. The same estimator as <c>Transforms.AttentionEncoder</c>.
+    /// </summary>
+    /// <param name="catalog">The binary trainers catalog (<c>mlContext.BinaryClassification.Trainers</c>).</param>
+    /// <param name="labelColumnName">The Boolean label column. Default: <c>"Label"</c>.</param>
+    /// <param name="textColumnName">The text column. Default: <c>"Text"</c>.</param>
+    /// <param name="secondTextColumnName">The second text of a sentence pair, or null. Default: <c>null</c>.</param>
+    /// <example><code language="csharp">
+    /// var model = mlContext.BinaryClassification.Trainers.AttentionTextClassifier("Label", "Text").Fit(train);
+    /// var metrics = mlContext.BinaryClassification.Evaluate(model.Transform(test));
+    /// </code></example>
+    public static TransformerTextEstimator AttentionTextClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
+        AttentionTextClassifier(catalog, new TransformerTextOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName, SecondTextColumnName = secondTextColumnName });
+
+    /// <summary>A transformer text classifier with the given options; sets <paramref name="options"/>' Task to <see cref="TransformerTask.TextClassification"/>.</summary>
+    /// <param name="catalog">The binary trainers catalog (<c>mlContext.BinaryClassification.Trainers</c>).</param>
+    /// <param name="options">Columns, model, tokenizer and training options.</param>
+    public static TransformerTextEstimator AttentionTextClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TransformerTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Task = TransformerTask.TextClassification;
+        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+    }
 }

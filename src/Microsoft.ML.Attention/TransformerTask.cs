@@ -16,4 +16,12 @@ public enum TransformerTask
     /// <c>"GeneratedText"</c>) as set by <see cref="TransformerTextOptions.Generation"/>.
     /// </summary>
     CausalLanguageModeling,
+
+    /// <summary>
+    /// Fine-tunes a sequence classifier (pooled encoder output, then a linear head) on the text column, or on a pair of text
+    /// columns (<see cref="TransformerTextOptions.SecondTextColumnName"/>), against <see cref="TransformerTextOptions.LabelColumnName"/>.
+    /// A key-typed label (multiclass) gives <c>PredictedLabel</c> (key) and <c>Score</c> (class probabilities); a Boolean label
+    /// (binary) gives <c>PredictedLabel</c> (Boolean), <c>Score</c> (logit) and <c>Probability</c>, as ML.NET's evaluators expect.
+    /// </summary>
+    TextClassification,
 }

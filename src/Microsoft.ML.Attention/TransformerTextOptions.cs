@@ -106,4 +106,25 @@ public sealed class TransformerTextOptions
     /// Ignored by the other tasks.
     /// </summary>
     public GenerationOptions Generation { get; set; } = new();
+
+    /// <summary>
+    /// The label column of <see cref="TransformerTask.TextClassification"/>: a key (multiclass, e.g. from <c>MapValueToKey</c>) or a
+    /// Boolean (binary). Rows whose key is missing (0) are skipped for training. Default: <c>"Label"</c>.
+    /// </summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>
+    /// The second text column of a sentence pair for <see cref="TransformerTask.TextClassification"/> (encoded as
+    /// <c>[Bos] first [Eos] second [Eos]</c>). Default: <c>null</c> (single text).
+    /// </summary>
+    public string? SecondTextColumnName { get; set; }
+
+    /// <summary>Train only the classification head and keep the encoder's weights (useful with <see cref="InitialModel"/>). Default: <c>false</c>.</summary>
+    public bool FreezeEncoder { get; set; }
+
+    /// <summary>
+    /// With a <see cref="ValidationSet"/>: stop after this many epochs without a better validation score (accuracy for classification)
+    /// and keep the best epoch's weights; 0 trains every epoch and keeps the last weights. Default: 2.
+    /// </summary>
+    public int EarlyStoppingPatience { get; set; } = 2;
 }

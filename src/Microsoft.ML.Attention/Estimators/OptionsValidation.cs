@@ -27,6 +27,12 @@ internal static class OptionsValidation
         Require(o.LogEverySteps >= 0, nameof(o.LogEverySteps), o.LogEverySteps, "must be 0 (off) or positive");
         Require(o.Generation is not null, nameof(o.Generation), o.Generation, "must be set");
         ValidateGeneration(o.Generation!);
+        Require(!string.IsNullOrWhiteSpace(o.LabelColumnName), nameof(o.LabelColumnName), o.LabelColumnName, "must name a column");
+        Require(o.SecondTextColumnName is null || (o.SecondTextColumnName.Trim().Length > 0 && o.SecondTextColumnName != o.TextColumnName),
+            nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
+        Require(o.EarlyStoppingPatience >= 0, nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "must be 0 (off) or positive");
+        Require(o.Task != TransformerTask.TextClassification || o.OutputColumnName is null, nameof(o.OutputColumnName), o.OutputColumnName,
+            "must be null for TextClassification (its columns are PredictedLabel, Score and Probability, as ML.NET's evaluators expect)");
         // The vocabulary size comes from the tokenizer at Fit; every other field is checked now.
         if (o.InitialModel is null)
             (o.Model!.VocabularySize == 0 ? o.Model with { VocabularySize = 1 } : o.Model).Validate();

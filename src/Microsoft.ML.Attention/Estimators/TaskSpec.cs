@@ -31,6 +31,7 @@ internal abstract class TaskSpec
     {
         TransformerTask.MaskedLanguageModeling => EmbeddingTaskSpec.Load(reader),
         TransformerTask.CausalLanguageModeling => GenerationTaskSpec.Load(reader),
+        TransformerTask.TextClassification => ClassificationTaskSpec.Load(reader),
         _ => throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention."),
     };
 }

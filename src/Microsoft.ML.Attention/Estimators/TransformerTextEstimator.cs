@@ -21,6 +21,7 @@ namespace Microsoft.ML.Attention;
 /// | Input column data type | Text (`string`) |
 /// | Output column data type (MaskedLanguageModeling) | Known-size vector of `Single` (the model dimension) |
 /// | Output column data type (CausalLanguageModeling) | Text (`string`): the generated continuation of the prompt |
+/// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
 /// | Exportable to ONNX | No |
 /// | NuGet package | Microsoft.ML.Attention |
 /// ]]></format>
@@ -51,6 +52,7 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         {
             TransformerTask.MaskedLanguageModeling => MaskedLanguageModelFitter.Fit(session, input),
             TransformerTask.CausalLanguageModeling => CausalLanguageModelFitter.Fit(session, input),
+            TransformerTask.TextClassification => TextClassificationFitter.Fit(session, input),
             _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Task), _options.Task, "Unknown task."),
         };
     }
@@ -60,6 +62,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
         SchemaChecks.CheckTextColumn(_host, inputSchema, _options.TextColumnName, nameof(inputSchema));
+        if (_options.Task == TransformerTask.TextClassification)
+            return TextClassificationFitter.GetOutputSchema(_host, inputSchema, _options);
         var columns = inputSchema.ToDictionary(c => c.Name);
         if (_options.Task == TransformerTask.CausalLanguageModeling)
         {

@@ -1,0 +1,94 @@
+// Text classification: Microsoft.ML.Attention vs ML.NET's FeaturizeText + SDCA, same splits, same run.
+// Usage: dotnet run -c Release --project benchmarks/ClassificationBenchmark -- [sections] [--sst2-rows N]
+//   sections: yelp, sst2, sst2-mlm (default: all three); --sst2-rows: SST-2 training phrases for the transformer runs (default 20000).
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Attention;
+using Microsoft.ML.Attention.Benchmarks;
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+
+var sections = args.Where(a => !a.StartsWith("--") && !int.TryParse(a, out _)).ToHashSet();
+if (sections.Count == 0)
+    sections = ["yelp", "sst2", "sst2-mlm"];
+int sst2Rows = args.SkipWhile(a => a != "--sst2-rows").Skip(1).Select(int.Parse).DefaultIfEmpty(20000).First();
+
+var ml = new MLContext(seed: 1);
+var table = new List<string> { "| data | method | accuracy | wall time | config |", "|---|---|---|---|---|" };
+var total = Stopwatch.StartNew();
+Console.WriteLine($"Microsoft.ML.Attention classification benchmark; {Environment.ProcessorCount} cores; torch threads {TorchSharp.torch.get_num_threads()}");
+
+if (sections.Contains("yelp"))
+{
+    var rows = Datasets.Yelp();
+    var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
+    Report("UCI yelp (800/200, seed 1)", split.TrainSet, split.TestSet, Transformer(epochs: 8, batch: 16, lr: 1e-3), "from scratch");
+}
+
+if (sections.Contains("sst2") || sections.Contains("sst2-mlm"))
+{
+    var train = Datasets.Sst2("train");
+    var test = ml.Data.LoadFromEnumerable(Datasets.Sst2("test"));
+    var shuffled = train.ToArray();
+    new Random(1).Shuffle(shuffled);
+    var sampled = shuffled.Take(sst2Rows).ToList();
+    var trainView = ml.Data.LoadFromEnumerable(sampled);
+    string rowsNote = sst2Rows < train.Count ? $"{sst2Rows} of {train.Count} training phrases (seed 1)" : $"all {train.Count} training phrases";
+    if (sections.Contains("sst2"))
+        Report($"SST-2 ({rowsNote}; test 872)", trainView, test, Transformer(epochs: 2, batch: 32, lr: 1e-3), "from scratch",
+            baselineTrain: ml.Data.LoadFromEnumerable(train));
+    if (sections.Contains("sst2-mlm"))
+    {
+        var watch = Stopwatch.StartNew();
+        var corpus = sampled.Select(r => r.Text).Concat(Datasets.WikiText().Take(2000)).ToList();
+        var mlm = Transformer(epochs: 1, batch: 16, lr: 1e-3);
+        mlm.Task = TransformerTask.MaskedLanguageModeling;
+        mlm.MaxSteps = 200;   // the [B, T, 30522] output layer makes a masked-LM step ~1.5 s on 2 cores: bounded to fit the 15-minute budget
+        using var encoder = ml.Transforms.AttentionEncoder(mlm).Fit(ml.Data.LoadFromEnumerable(corpus.Select(t => new SentimentRow { Text = t })));
+        Console.WriteLine($"MLM pretraining on {corpus.Count} rows: {watch.Elapsed.TotalSeconds:F0} s");
+        var fine = Transformer(epochs: 2, batch: 32, lr: 1e-3);
+        fine.InitialModel = encoder;
+        Report($"SST-2 ({rowsNote}; test 872)", trainView, test, fine,
+            $"MLM {mlm.MaxSteps} steps x {mlm.BatchSize} rows from {corpus.Count} (the SST-2 training phrases + 2000 WikiText-2 lines), then fine-tuned", pretrainSeconds: watch.Elapsed.TotalSeconds);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Join(Environment.NewLine, table));
+Console.WriteLine($"Total wall time {total.Elapsed.TotalMinutes:F1} min");
+return;
+
+TransformerTextOptions Transformer(int epochs, int batch, double lr) => new()
+{
+    Task = TransformerTask.TextClassification,
+    Tokenizer = TokenizerKind.WordPiece,
+    VocabularyPath = Datasets.BertVocabulary,
+    Model = new TransformerConfig { ModelDimension = 64, LayerCount = 1, HeadCount = 2, MaxSequenceLength = 64, Dropout = 0.1, AttentionDropout = 0.1 },
+    Epochs = epochs,
+    BatchSize = batch,
+    LearningRate = lr,
+    WeightDecay = 0.01,
+    Seed = 1,
+    LogEverySteps = 0,
+    Device = TransformerDevice.Cpu,
+};
+
+void Report(string data, IDataView train, IDataView test, TransformerTextOptions options, string note, IDataView? baselineTrain = null, double pretrainSeconds = 0)
+{
+    var watch = Stopwatch.StartNew();
+    var baseline = ml.Transforms.Text.FeaturizeText("Features", "Text")
+        .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression())
+        .Fit(baselineTrain ?? train);
+    double baselineAccuracy = ml.BinaryClassification.Evaluate(baseline.Transform(test)).Accuracy;
+    table.Add($"| {data} | FeaturizeText + SdcaLogisticRegression | {baselineAccuracy:P2} | {watch.Elapsed.TotalSeconds:F0} s | defaults{(baselineTrain is null ? "" : ", all training phrases")} |");
+    Console.WriteLine(table[^1]);
+
+    watch.Restart();
+    using var model = ml.Transforms.AttentionEncoder(options).Fit(train);
+    double accuracy = ml.BinaryClassification.Evaluate(model.Transform(test)).Accuracy;
+    var m = options.Model;
+    string config = $"{note}; WordPiece (bert-base-uncased), D={m.ModelDimension}, {m.LayerCount} layer(s), {m.HeadCount} heads, T<={m.MaxSequenceLength}, "
+        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}";
+    table.Add($"| {data} | Microsoft.ML.Attention TextClassification | {accuracy:P2} | {watch.Elapsed.TotalSeconds + pretrainSeconds:F0} s | {config} |");
+    Console.WriteLine(table[^1]);
+}

@@ -1,0 +1,104 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// Classification outputs in the shape ML.NET's own scorers give them, so that the evaluators work unchanged:
+/// multiclass: <c>PredictedLabel</c> (key, with the label's key values) and <c>Score</c> (class probabilities, slot names = key values);
+/// binary: <c>PredictedLabel</c> (Boolean, logit &gt; 0), <c>Score</c> (the logit) and <c>Probability</c> (its sigmoid).
+/// </summary>
+internal sealed class ClassificationScorer : IRowScorer
+{
+    private readonly TransformerTextModel _model;
+    private readonly SequenceClassifier _network;
+    private readonly ClassificationTaskSpec _spec;
+
+    public ClassificationScorer(TransformerTextModel model, ClassificationTaskSpec spec)
+    {
+        _model = model;
+        _network = (SequenceClassifier)model.Network;
+        _spec = spec;
+        InputColumnNames = spec.InputColumnNames;
+        OutputColumns = spec.Label.IsBinary ? BinaryColumns() : MulticlassColumns(spec.Label);
+    }
+
+    public IReadOnlyList<string> InputColumnNames { get; }
+
+    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+
+    public object[][] Score(IReadOnlyList<string[]> inputs)
+    {
+        float[] logits;
+        int width = _spec.Label.HeadSize;
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            _network.eval();
+            var second = _spec.SecondTextColumnName is null ? null : inputs.Select(row => row[1]).ToList();
+            var output = ClassificationTrainer.Logits(_network, _model.Tokenizer, inputs.Select(row => row[0]).ToList(), second, _model.Device);  // [B, C]
+            if (!_spec.Label.IsBinary)
+                output = nn.functional.softmax(output, 1);
+            logits = output.to(float32).cpu().data<float>().ToArray();   // [B * C]
+        }
+        var values = new object[inputs.Count][];
+        for (int row = 0; row < inputs.Count; row++)
+        {
+            if (_spec.Label.IsBinary)
+            {
+                float logit = logits[row];
+                values[row] = [logit > 0, logit, 1f / (1f + MathF.Exp(-logit))];
+                continue;
+            }
+            var probabilities = logits.AsSpan(row * width, width).ToArray();
+            uint predicted = 1;
+            for (int c = 1; c < width; c++)
+            {
+                if (probabilities[c] > probabilities[predicted - 1])
+                    predicted = (uint)c + 1;
+            }
+            values[row] = [predicted, new VBuffer<float>(width, probabilities)];
+        }
+        return values;
+    }
+
+    private static DataViewSchema.DetachedColumn[] MulticlassColumns(ClassificationLabel label)
+    {
+        var predicted = KindAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
+        label.KeyValues?.AddKeyValues(predicted);
+        var score = KindAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.Score);
+        label.KeyValues?.AddSlotNames(score);
+        return
+        [
+            new(ClassificationTaskSpec.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), label.ClassCount), predicted.ToAnnotations()),
+            new(ClassificationTaskSpec.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, label.ClassCount), score.ToAnnotations()),
+        ];
+    }
+
+    private static DataViewSchema.DetachedColumn[] BinaryColumns()
+    {
+        const string kind = AnnotationUtils.Const.ScoreColumnKind.BinaryClassification;
+        var probability = KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Probability);
+        probability.Add(AnnotationUtils.Kinds.IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
+        return
+        [
+            new(ClassificationTaskSpec.PredictedLabelColumnName, BooleanDataViewType.Instance,
+                KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.PredictedLabel).ToAnnotations()),
+            new(ClassificationTaskSpec.ScoreColumnName, NumberDataViewType.Single, KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
+            new(ClassificationTaskSpec.ProbabilityColumnName, NumberDataViewType.Single, probability.ToAnnotations()),
+        ];
+    }
+
+    // ScoreColumnKind and ScoreValueKind, as ML.NET's scorers write them.
+    private static DataViewSchema.Annotations.Builder KindAnnotations(string columnKind, string valueKind)
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        builder.Add(AnnotationUtils.Kinds.ScoreColumnKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = columnKind.AsMemory());
+        builder.Add(AnnotationUtils.Kinds.ScoreValueKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = valueKind.AsMemory());
+        return builder;
+    }
+}
