@@ -1,5 +1,5 @@
 // Benchmark programs for Microsoft.ML.Attention; figures and commands are in docs/performance.md.
-//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- nanogpt [iterations]
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- nanogpt [iterations] [seed]
 //       nanoGPT's CPU configuration on character-level tiny shakespeare: validation loss, wall time, tokens/s, a sample.
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- generation
 //       generation tokens/s with and without the key/value cache (256 and 512 new tokens), per-token time at positions 32 and 480.
@@ -10,12 +10,14 @@ string datasets = BenchmarkData.FindDatasets();
 switch (benchmark)
 {
     case "nanogpt":
-        NanoGptParity.Run(datasets, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
+        NanoGptParity.Run(datasets,
+            args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1337);
         return 0;
     case "generation":
         GenerationSpeed.Run(datasets);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations], generation.");
+        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation.");
         return 2;
 }
