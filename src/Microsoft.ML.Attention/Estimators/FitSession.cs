@@ -47,6 +47,21 @@ internal sealed class FitSession : IDisposable
     public Device Device { get; }
     public TrainingSettings Settings { get; }
 
+    /// <summary>
+    /// The text column of the training data (at least one row) and of the validation set, if any (its schema checked first).
+    /// </summary>
+    public (List<string> Training, List<string>? Validation) ReadTexts(IDataView input)
+    {
+        string column = Options.TextColumnName;
+        var texts = TextColumnReader.Read(input, column);
+        if (texts.Count == 0)
+            throw Host.Except($"The training data has no rows: {nameof(TransformerTextOptions.Task)} {Options.Task} needs at least one row of column '{column}'.");
+        if (Options.ValidationSet is null)
+            return (texts, null);
+        SchemaChecks.CheckTextColumn(Host, Options.ValidationSet.Schema, column, nameof(TransformerTextOptions.ValidationSet));
+        return (texts, TextColumnReader.Read(Options.ValidationSet, column));
+    }
+
     /// <summary>The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from <paramref name="corpus"/>).</summary>
     public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Model.Tokenizer ?? Options.Tokenizer switch
     {

@@ -13,15 +13,7 @@ internal static class MaskedLanguageModelFitter
     public static TransformerTextTransformer Fit(FitSession session, IDataView input)
     {
         var options = session.Options;
-        var texts = TextColumnReader.Read(input, options.TextColumnName);
-        if (texts.Count == 0)
-            throw session.Host.Except($"The training data has no rows: {nameof(TransformerTextOptions.Task)} {options.Task} needs at least one row of column '{options.TextColumnName}'.");
-        List<string>? validationTexts = null;
-        if (options.ValidationSet is not null)
-        {
-            SchemaChecks.CheckTextColumn(session.Host, options.ValidationSet.Schema, options.TextColumnName, nameof(TransformerTextOptions.ValidationSet));
-            validationTexts = TextColumnReader.Read(options.ValidationSet, options.TextColumnName);
-        }
+        var (texts, validationTexts) = session.ReadTexts(input);
 
         var tokenizer = session.Tokenizer(texts);
         var config = session.Config(tokenizer);
