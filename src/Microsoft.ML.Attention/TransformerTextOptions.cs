@@ -18,7 +18,9 @@ public sealed class TransformerTextOptions
 
     /// <summary>
     /// The output column. Default: <c>null</c>, which means the task's own name: <c>"Embedding"</c> for
-    /// <see cref="TransformerTask.MaskedLanguageModeling"/> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values).
+    /// <see cref="TransformerTask.MaskedLanguageModeling"/> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values),
+    /// <c>"GeneratedText"</c> for <see cref="TransformerTask.CausalLanguageModeling"/>. Must stay null for
+    /// <see cref="TransformerTask.TextClassification"/>, whose columns are <c>PredictedLabel</c>, <c>Score</c> and <c>Probability</c>.
     /// </summary>
     public string? OutputColumnName { get; set; }
 
@@ -83,7 +85,11 @@ public sealed class TransformerTextOptions
     /// <summary>Fraction of the tokens selected for prediction in masked language modelling (of those 80% masked, 10% random, 10% kept). Default: 0.15.</summary>
     public double MaskProbability { get; set; } = 0.15;
 
-    /// <summary>Optional held-out rows (same schema as the training data): loss and perplexity over all of them go to the log. Default: <c>null</c>.</summary>
+    /// <summary>
+    /// Optional held-out rows (same schema as the training data), evaluated whole before training and after every epoch: loss and
+    /// perplexity for the language-modelling tasks, loss and accuracy (with early stopping, see <see cref="EarlyStoppingPatience"/>)
+    /// for classification. The figures go to the ML.NET log. Default: <c>null</c>.
+    /// </summary>
     public IDataView? ValidationSet { get; set; }
 
     /// <summary>Write training loss (and validation figures, when a validation set is given) to the ML.NET log every this many steps. Default: 50.</summary>

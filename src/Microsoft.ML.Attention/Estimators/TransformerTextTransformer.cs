@@ -15,9 +15,11 @@ using TorchSharp;
 namespace Microsoft.ML.Attention;
 
 /// <summary>
-/// The trained result of <see cref="TransformerTextEstimator"/>: a transformer network, its tokenizer and its task. <c>Transform</c>
-/// adds the task's output columns (for <see cref="TransformerTask.MaskedLanguageModeling"/>, a sentence-embedding vector),
-/// computing <see cref="InferenceBatchSize"/> rows per forward pass; <c>PredictionEngine</c> works row by row.
+/// The trained result of <see cref="TransformerTextEstimator"/> (or of <c>ImportLlama2c</c>): a transformer network, its tokenizer
+/// and its task. <c>Transform</c> adds the task's output columns: a sentence-embedding vector
+/// (<see cref="TransformerTask.MaskedLanguageModeling"/>, <see cref="InferenceBatchSize"/> rows per forward pass), class scores and
+/// predicted labels (<see cref="TransformerTask.TextClassification"/>) or generated text (<see cref="TransformerTask.CausalLanguageModeling"/>);
+/// <c>PredictionEngine</c> works row by row.
 /// Saved with <c>mlContext.Model.Save</c> (config, tokenizer and weights inside the <c>.zip</c>) and restored by <c>mlContext.Model.Load</c>.
 /// </summary>
 public sealed class TransformerTextTransformer : ITransformer, IDisposable

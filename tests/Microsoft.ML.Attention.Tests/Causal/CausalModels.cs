@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tokenization;
 
 namespace Microsoft.ML.Attention.Tests.Causal;
@@ -12,28 +13,16 @@ internal static class CausalModels
         public string Prompt { get; set; } = "";
     }
 
-    public static TransformerTextOptions TinyCharacterLm(int epochs = 1) => new()
+    public static TransformerTextOptions TinyCharacterLm(int epochs = 1)
     {
-        Task = TransformerTask.CausalLanguageModeling,
-        Tokenizer = TokenizerKind.Character,
-        Model = new TransformerConfig
-        {
-            ModelDimension = 32,
-            LayerCount = 1,
-            HeadCount = 2,
-            MaxSequenceLength = 32,
-            Dropout = 0,
-            AttentionDropout = 0,
-        },
-        Epochs = epochs,
-        BatchSize = 16,
-        LearningRate = 3e-3,
-        WarmupFraction = 0.05,
-        Seed = 1,
-        LogEverySteps = 0,
-        Device = TransformerDevice.Cpu,
-        Generation = new GenerationOptions { Temperature = 0f, MaxNewTokens = 24 },
-    };
+        var options = TinyModels.MaskedLm(epochs);
+        options.Task = TransformerTask.CausalLanguageModeling;
+        options.Model = options.Model with { MaxSequenceLength = 32 };
+        options.LearningRate = 3e-3;
+        options.WarmupFraction = 0.05;
+        options.Generation = new GenerationOptions { Temperature = 0f, MaxNewTokens = 24 };
+        return options;
+    }
 
     /// <summary>Non-empty lines of tiny shakespeare, skipping the first <paramref name="skip"/>.</summary>
     public static List<string> ShakespeareLines(int skip, int count) =>

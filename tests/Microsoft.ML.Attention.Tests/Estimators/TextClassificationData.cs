@@ -32,27 +32,13 @@ internal static class TextClassificationData
         public float Probability { get; set; }
     }
 
-    public static TransformerTextOptions Tiny(int epochs = 1, int maxSteps = 0) => new()
+    public static TransformerTextOptions Tiny(int epochs = 1, int maxSteps = 0)
     {
-        Task = TransformerTask.TextClassification,
-        Tokenizer = TokenizerKind.Character,
-        Model = new TransformerConfig
-        {
-            ModelDimension = 32,
-            LayerCount = 1,
-            HeadCount = 2,
-            MaxSequenceLength = 64,
-            Dropout = 0,
-            AttentionDropout = 0,
-        },
-        Epochs = epochs,
-        MaxSteps = maxSteps,
-        BatchSize = 16,
-        LearningRate = 2e-3,
-        Seed = 1,
-        LogEverySteps = 0,
-        Device = TransformerDevice.Cpu,
-    };
+        var options = TinyModels.MaskedLm(epochs);
+        options.Task = TransformerTask.TextClassification;
+        options.MaxSteps = maxSteps;
+        return options;
+    }
 
     /// <summary>Yelp rows (real sentences) with a three-way text label: "pos", "neg", and "short" for sentences under 25 characters.</summary>
     public static List<CategoryRow> YelpCategories(int count) =>
