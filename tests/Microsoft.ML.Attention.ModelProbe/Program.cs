@@ -1,24 +1,41 @@
-// Usage: ModelProbe <model.zip> <input.txt> <output.txt> [--input-column <name>] <column> [<column> ...]
-// input.txt: one row per line, the text of column "Text", or of <name> when given (empty lines are empty texts; "\n" stands for a line break).
+// Usage: ModelProbe <model.zip> <input.txt> <output.txt> [--input-column <name>] [--second-column <name>] <column> [<column> ...]
+// input.txt: one row per line, the text of column "Text", or of <name> when given (empty lines are empty texts; "\n" stands for a
+// line break). With --second-column, each line is "<first><TAB><second>" for a two-text (pair) model.
 // output.txt: one line per row per requested column: the values, floats in round-trip format ("R").
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-bool renamed = args.Length > 4 && args[3] == "--input-column";
-string inputColumn = renamed ? args[4] : "Text";
-string[] outputColumns = args.Skip(renamed ? 5 : 3).ToArray();
-if (outputColumns.Length == 0)
+string inputColumn = "Text";
+string? secondColumn = null;
+int next = 3;
+while (next + 1 < args.Length && args[next].StartsWith("--", StringComparison.Ordinal))
 {
-    Console.Error.WriteLine("usage: ModelProbe <model.zip> <input.txt> <output.txt> [--input-column <name>] <column> [<column> ...]");
+    if (args[next] == "--input-column")
+        inputColumn = args[next + 1];
+    else if (args[next] == "--second-column")
+        secondColumn = args[next + 1];
+    else
+        break;
+    next += 2;
+}
+string[] outputColumns = args.Skip(next).ToArray();
+if (args.Length < 3 || outputColumns.Length == 0)
+{
+    Console.Error.WriteLine("usage: ModelProbe <model.zip> <input.txt> <output.txt> [--input-column <name>] [--second-column <name>] <column> [<column> ...]");
     return 2;
 }
 
 var ml = new MLContext(seed: 1);
 var model = ml.Model.Load(args[0], out _);
-var rows = File.ReadAllLines(args[1]).Select(line => new Row { Text = line.Replace("\\n", "\n") }).ToList();
+var rows = File.ReadAllLines(args[1]).Select(line =>
+{
+    string[] parts = secondColumn is null ? [line] : line.Split('\t', 2);
+    return new Row { Text = parts[0].Replace("\\n", "\n"), Second = parts.Length > 1 ? parts[1].Replace("\\n", "\n") : "" };
+}).ToList();
 var schemaDefinition = SchemaDefinition.Create(typeof(Row));
 schemaDefinition[nameof(Row.Text)].ColumnName = inputColumn;
+schemaDefinition[nameof(Row.Second)].ColumnName = secondColumn ?? "ModelProbeUnusedSecond";
 var output = model.Transform(ml.Data.LoadFromEnumerable(rows, schemaDefinition));
 
 using var writer = new StreamWriter(args[2]);
@@ -66,4 +83,5 @@ static string Read(DataViewRow row, DataViewSchema.Column column)
 internal sealed class Row
 {
     public string Text { get; set; } = "";
+    public string Second { get; set; } = "";
 }

@@ -24,15 +24,26 @@ internal static class ModelProbeProcess
         RunWithInputColumn(modelPath, "Text", texts, columns);
 
     /// <summary>As <see cref="Run"/>, with the texts in input column <paramref name="inputColumnName"/> instead of "Text".</summary>
-    public static List<Dictionary<string, string>> RunWithInputColumn(string modelPath, string inputColumnName, IReadOnlyList<string> texts, params string[] columns)
+    public static List<Dictionary<string, string>> RunWithInputColumn(string modelPath, string inputColumnName, IReadOnlyList<string> texts, params string[] columns) =>
+        Probe(modelPath, texts.Select(Escape), ["--input-column", inputColumnName], columns);
+
+    /// <summary>As <see cref="Run"/>, for a two-text model reading columns "Text" and <paramref name="secondColumnName"/>.</summary>
+    public static List<Dictionary<string, string>> RunPairs(string modelPath, string secondColumnName, IReadOnlyList<(string First, string Second)> pairs,
+        params string[] columns) =>
+        Probe(modelPath, pairs.Select(p => Escape(p.First).Replace('\t', ' ') + "\t" + Escape(p.Second).Replace('\t', ' ')),
+            ["--second-column", secondColumnName], columns);
+
+    private static string Escape(string text) => text.Replace("\n", "\\n");
+
+    private static List<Dictionary<string, string>> Probe(string modelPath, IEnumerable<string> inputLines, string[] options, string[] columns)
     {
         string dir = Directory.CreateTempSubdirectory("mlattention-probe").FullName;
         string input = System.IO.Path.Combine(dir, "input.txt");
         string output = System.IO.Path.Combine(dir, "output.txt");
-        File.WriteAllLines(input, texts.Select(t => t.Replace("\n", "\\n")));
+        File.WriteAllLines(input, inputLines);
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { ProbeDll, modelPath, input, output, "--input-column", inputColumnName }.Concat(columns))
+        foreach (var arg in new[] { ProbeDll, modelPath, input, output }.Concat(options).Concat(columns))
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         string stdout = process.StandardOutput.ReadToEnd();

@@ -79,6 +79,25 @@ public class TextClassificationTests
     }
 
     [Fact]
+    public void Pair_model_saved_then_loaded_in_fresh_process_gives_identical_scores()
+    {
+        var ml = new MLContext(seed: 1);
+        var yelp = TinyModels.YelpRows(24);
+        var rows = yelp.Select((r, i) => new PairRow { Text = r.Text, Second = yelp[(i + 5) % yelp.Count].Text, Label = r.Label }).ToList();
+        var options = Tiny(maxSteps: 3);
+        options.SecondTextColumnName = "Second";
+        var data = ml.Data.LoadFromEnumerable(rows);
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
+        var expected = model.Transform(data).GetColumn<float>("Probability").ToArray();
+        string path = Path.Combine(Directory.CreateTempSubdirectory("mlattention").FullName, "pairs.zip");
+        ml.Model.Save(model, data.Schema, path);
+
+        var probed = ModelProbeProcess.RunPairs(path, "Second", rows.Select(r => (r.Text, r.Second)).ToList(), "Probability");
+
+        Assert.Equal(expected, probed.Select(r => float.Parse(r["Probability"], System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    [Fact]
     public void Tiny_real_data_run_beats_the_majority_class()
     {
         var ml = new MLContext(seed: 1);
