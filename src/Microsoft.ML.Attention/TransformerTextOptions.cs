@@ -133,4 +133,13 @@ public sealed class TransformerTextOptions
     /// and keep the best epoch's weights; 0 trains every epoch and keeps the last weights. Default: 2.
     /// </summary>
     public int EarlyStoppingPatience { get; set; } = 2;
+
+    /// <summary>
+    /// The number format of the encoder's forward pass in <c>Transform</c> and <c>PredictionEngine</c> for
+    /// <see cref="TransformerTask.MaskedLanguageModeling"/> (embeddings) and <see cref="TransformerTask.TextClassification"/>:
+    /// <see cref="InferencePrecision.BFloat16"/> runs a bfloat16 copy of the weights (faster on CPUs with bf16 instructions, outputs
+    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>). Training is always float32. Saved with the model.
+    /// Ignored by <see cref="TransformerTask.CausalLanguageModeling"/>. Default: <see cref="InferencePrecision.Float32"/>.
+    /// </summary>
+    public InferencePrecision InferencePrecision { get; set; } = InferencePrecision.Float32;
 }

@@ -11,17 +11,20 @@ namespace Microsoft.ML.Attention;
 /// Classification outputs in the shape ML.NET's own scorers give them, so that the evaluators work unchanged:
 /// multiclass: <c>PredictedLabel</c> (key, with the label's key values) and <c>Score</c> (class probabilities, slot names = key values);
 /// binary: <c>PredictedLabel</c> (Boolean, logit &gt; 0), <c>Score</c> (the logit) and <c>Probability</c> (its sigmoid).
+/// The classifier runs at the <see cref="InferenceNetwork"/>'s precision; the logits are cast to float32 before the softmax.
 /// </summary>
-internal sealed class ClassificationScorer : IRowScorer
+internal sealed class ClassificationScorer : IRowScorer, IDisposable
 {
     private readonly TransformerTextModel _model;
+    private readonly InferenceNetwork _inference;
     private readonly SequenceClassifier _network;
     private readonly ClassificationTaskSpec _spec;
 
-    public ClassificationScorer(TransformerTextModel model, ClassificationTaskSpec spec)
+    public ClassificationScorer(TransformerTextModel model, InferenceNetwork network, ClassificationTaskSpec spec)
     {
         _model = model;
-        _network = (SequenceClassifier)model.Network;
+        _inference = network;
+        _network = (SequenceClassifier)network.Network;
         _spec = spec;
         InputColumnNames = spec.InputColumnNames;
         OutputColumns = spec.Label.IsBinary ? BinaryColumns() : MulticlassColumns(spec.Label);
@@ -40,10 +43,11 @@ internal sealed class ClassificationScorer : IRowScorer
         {
             _network.eval();
             var second = _spec.SecondTextColumnName is null ? null : inputs.Select(row => row[1]).ToList();
-            var output = ClassificationTrainer.Logits(_network, _model.Tokenizer, inputs.Select(row => row[0]).ToList(), second, _model.Device);  // [B, C]
+            var output = ClassificationTrainer.Logits(_network, _model.Tokenizer, inputs.Select(row => row[0]).ToList(), second, _model.Device)
+                .to(float32);  // [B, C]
             if (!_spec.Label.IsBinary)
                 output = nn.functional.softmax(output, 1);
-            logits = output.to(float32).cpu().data<float>().ToArray();   // [B * C]
+            logits = output.cpu().data<float>().ToArray();   // [B * C]
         }
         var values = new object[inputs.Count][];
         for (int row = 0; row < inputs.Count; row++)
@@ -65,6 +69,8 @@ internal sealed class ClassificationScorer : IRowScorer
         }
         return values;
     }
+
+    public void Dispose() => _inference.Dispose();
 
     private static DataViewSchema.DetachedColumn[] MulticlassColumns(ClassificationLabel label)
     {

@@ -34,7 +34,8 @@ internal sealed class ClassificationTaskSpec : TaskSpec
 
     public override nn.Module CreateNetwork(TransformerConfig config) => new SequenceClassifier(config, Label.HeadSize, Pooling);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize) => new ClassificationScorer(model, this);
+    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision) =>
+        new ClassificationScorer(model, new InferenceNetwork(model, this, precision), this);
 
     // *** Binary format ***
     // string: text column name

@@ -7,15 +7,22 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention;
 
-/// <summary>Sentence embeddings: the backbone's last hidden states pooled over the real tokens, one float vector per row.</summary>
-internal sealed class EmbeddingScorer : IRowScorer
+/// <summary>
+/// Sentence embeddings: the backbone's last hidden states pooled over the real tokens, one float vector per row. The backbone runs at
+/// the <see cref="InferenceNetwork"/>'s precision; pooling is float32.
+/// </summary>
+internal sealed class EmbeddingScorer : IRowScorer, IDisposable
 {
     private readonly TransformerTextModel _model;
+    private readonly InferenceNetwork _network;
+    private readonly TransformerBackbone _backbone;
     private readonly PoolingKind _pooling;
 
-    public EmbeddingScorer(TransformerTextModel model, string textColumnName, string outputColumnName, PoolingKind pooling)
+    public EmbeddingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling)
     {
         _model = model;
+        _network = network;
+        _backbone = TransformerTextModel.BackboneOf(network.Network);
         _pooling = pooling;
         InputColumnNames = [textColumnName];
         OutputColumns = [new DataViewSchema.DetachedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension))];
@@ -32,15 +39,17 @@ internal sealed class EmbeddingScorer : IRowScorer
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            _model.Network.eval();
+            _network.Network.eval();
             var batch = BatchEncoder.EncodeForEncoder(_model.Tokenizer, inputs.Select(row => row[0]).ToList(), _model.Config.MaxSequenceLength);
             var (ids, mask) = batch.ToTensors(_model.Device);
-            var hidden = _model.Backbone.forward(ids, mask, causal: false);                 // [B, T, D]
-            pooled = Pooling.Pool(_pooling, hidden, mask).to(float32).cpu().data<float>().ToArray();   // [B * D]
+            var hidden = _backbone.forward(ids, mask, causal: false).to(float32);           // [B, T, D]
+            pooled = Pooling.Pool(_pooling, hidden, mask).cpu().data<float>().ToArray();   // [B * D]
         }
         var values = new object[inputs.Count][];
         for (int row = 0; row < inputs.Count; row++)
             values[row] = [new VBuffer<float>(dimension, pooled.AsSpan(row * dimension, dimension).ToArray())];
         return values;
     }
+
+    public void Dispose() => _network.Dispose();
 }

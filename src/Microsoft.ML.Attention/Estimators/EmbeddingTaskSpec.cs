@@ -25,8 +25,8 @@ internal sealed class EmbeddingTaskSpec : TaskSpec
 
     public override nn.Module CreateNetwork(TransformerConfig config) => new MaskedLanguageModel(config);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize) =>
-        new EmbeddingScorer(model, TextColumnName, OutputColumnName, Pooling);
+    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision) =>
+        new EmbeddingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling);
 
     // *** Binary format ***
     // string: text column name

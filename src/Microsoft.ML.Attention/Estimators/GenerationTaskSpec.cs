@@ -33,7 +33,7 @@ internal sealed class GenerationTaskSpec : TaskSpec
 
     public override nn.Module CreateNetwork(TransformerConfig config) => new CausalLanguageModel(config);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize) =>
+    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision) =>
         new GenerationScorer(model, PromptColumnName, OutputColumnName, _generation);
 
     /// <summary>An independent copy of <paramref name="options"/> (the stop-sequence list included).</summary>

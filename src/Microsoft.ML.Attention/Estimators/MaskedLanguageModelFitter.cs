@@ -30,6 +30,6 @@ internal static class MaskedLanguageModelFitter
         var result = MaskedLanguageModelTrainer.Train(network, tokenizer, trainable, validationTexts,
             session.Settings, options.MaskProbability, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
-        return new TransformerTextTransformer(session.Host, model, spec, options.InferenceBatchSize) { TrainingResult = result };
+        return new TransformerTextTransformer(session.Host, model, spec, options.InferenceBatchSize, options.InferencePrecision) { TrainingResult = result };
     }
 }

@@ -30,6 +30,7 @@ internal static class OptionsValidation
         Require(!string.IsNullOrWhiteSpace(o.LabelColumnName), nameof(o.LabelColumnName), o.LabelColumnName, "must name a column");
         Require(o.SecondTextColumnName is null || (o.SecondTextColumnName.Trim().Length > 0 && o.SecondTextColumnName != o.TextColumnName),
             nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
+        Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");
         Require(o.EarlyStoppingPatience >= 0, nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "must be 0 (off) or positive");
         Require(o.Task != TransformerTask.TextClassification || o.OutputColumnName is null, nameof(o.OutputColumnName), o.OutputColumnName,
             "must be null for TextClassification (its columns are PredictedLabel, Score and Probability, as ML.NET's evaluators expect)");

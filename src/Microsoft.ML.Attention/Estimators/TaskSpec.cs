@@ -20,8 +20,11 @@ internal abstract class TaskSpec
     /// <summary>A network with fresh weights for this task.</summary>
     public abstract nn.Module CreateNetwork(TransformerConfig config);
 
-    /// <summary>The scorer that fills the output columns.</summary>
-    public abstract IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize);
+    /// <summary>
+    /// The scorer that fills the output columns, running the network at <paramref name="precision"/> where the task supports it
+    /// (the encoder tasks; generation runs in float32). A scorer that is <see cref="IDisposable"/> owns tensors of its own.
+    /// </summary>
+    public abstract IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision);
 
     /// <summary>Writes the task's settings (column names, head sizes, label names, ...).</summary>
     public abstract void Save(BinaryWriter writer);

@@ -52,7 +52,7 @@ internal static class TextClassificationFitter
         var result = ClassificationTrainer.Train(network, tokenizer, examples, validation, session.Settings,
             options.ValidationSet is null ? 0 : options.EarlyStoppingPatience, options.FreezeEncoder, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
-        return new TransformerTextTransformer(host, model, spec, options.InferenceBatchSize) { TrainingResult = result };
+        return new TransformerTextTransformer(host, model, spec, options.InferenceBatchSize, options.InferencePrecision) { TrainingResult = result };
     }
 
     /// <summary>The input schema plus <c>PredictedLabel</c> and <c>Score</c> (and <c>Probability</c> for a Boolean label).</summary>

@@ -26,17 +26,20 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 {
     internal const string LoaderSignature = "AttentionTextTransformer";
     private const string TaskStream = "Task.bin";
+    private const string InferenceStream = "Inference.bin";
 
     private readonly IHost _host;
     private readonly IRowScorer _scorer;
 
-    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, TaskSpec spec, int inferenceBatchSize)
+    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, TaskSpec spec, int inferenceBatchSize,
+        InferencePrecision inferencePrecision = InferencePrecision.Float32)
     {
         _host = env.Register(nameof(TransformerTextTransformer));
         Model = model;
         Spec = spec;
         InferenceBatchSize = inferenceBatchSize;
-        _scorer = spec.CreateScorer(model, inferenceBatchSize);
+        InferencePrecision = inferencePrecision;
+        _scorer = spec.CreateScorer(model, inferenceBatchSize, inferencePrecision);
     }
 
     internal TransformerTextModel Model { get; }
@@ -63,6 +66,12 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
     /// <summary>Rows per forward pass in <see cref="Transform"/>.</summary>
     public int InferenceBatchSize { get; }
+
+    /// <summary>
+    /// The number format of the encoder's forward pass in <see cref="Transform"/> (embeddings and classification; generation runs in
+    /// float32); see <see cref="TransformerTextOptions.InferencePrecision"/>. Saved with the model.
+    /// </summary>
+    public InferencePrecision InferencePrecision { get; }
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
@@ -126,8 +135,12 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
         $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");
 
-    /// <summary>Releases the network's tensors.</summary>
-    public void Dispose() => Model.Dispose();
+    /// <summary>Releases the network's tensors (and the bfloat16 copy of <see cref="InferencePrecision.BFloat16"/>).</summary>
+    public void Dispose()
+    {
+        (_scorer as IDisposable)?.Dispose();
+        Model.Dispose();
+    }
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "ATTNTEXT",
@@ -148,12 +161,14 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         // int: inference batch size
         // stream Task.bin: the task's settings (TaskSpec.Save)
         // stream Config.json, stream Tokenizer.bin, stream Network.bin (see TransformerTextModel)
+        // stream Inference.bin: int: inference precision (InferencePrecision); optional, absent (older models) = Float32
         ctx.Writer.Write((int)Task);
         ctx.Writer.Write(InferenceBatchSize);
         ctx.SaveBinaryStream(TaskStream, Spec.Save);
         ctx.SaveBinaryStream(TransformerTextModel.ConfigStream, Model.SaveConfig);
         ctx.SaveBinaryStream(TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
         ctx.SaveBinaryStream(TransformerTextModel.NetworkStream, Model.SaveNetwork);
+        ctx.SaveBinaryStream(InferenceStream, w => w.Write((int)InferencePrecision));
     }
 
     private static TransformerTextTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -177,6 +192,11 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         Require(ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) && tokenizer is not null,
             TransformerTextModel.TokenizerStream);
 
+        var precision = InferencePrecision.Float32;
+        ctx.TryLoadBinaryStream(InferenceStream, r => precision = (InferencePrecision)r.ReadInt32());
+        if (!Enum.IsDefined(precision))
+            throw new InvalidDataException($"The saved model names an unknown inference precision ({(int)precision}) in {InferenceStream}.");
+
         var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
         var network = spec!.CreateNetwork(config!);
         try
@@ -192,7 +212,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         network.to(device);
         network.eval();
         var model = new TransformerTextModel(task, config!, tokenizer!, network, device);
-        return new TransformerTextTransformer(env, model, spec, batchSize);
+        return new TransformerTextTransformer(env, model, spec, batchSize, precision);
     }
 
     private static void Require(bool found, string stream)

@@ -1,0 +1,19 @@
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// The number format of the encoder's forward pass in <c>Transform</c> and <c>PredictionEngine</c> (sentence embeddings and text
+/// classification). Training always runs in float32, and the saved weights stay float32.
+/// </summary>
+public enum InferencePrecision
+{
+    /// <summary>Weights and activations in float32: the reference, bit-identical to the trained network.</summary>
+    Float32,
+
+    /// <summary>
+    /// Weights and activations in bfloat16 (a copy of the float32 weights made once, so the model holds both): matrix products run
+    /// on the CPU's bf16 instructions where it has them (AVX512-BF16 or AMX), about twice as fast as float32 or better. Pooling,
+    /// softmax and the values handed to ML.NET are float32; RMSNorm and rotary positions compute in float32, LayerNorm accumulates in
+    /// float32 inside libtorch. Outputs differ from float32 by bf16 rounding (8 significant bits).
+    /// </summary>
+    BFloat16,
+}
