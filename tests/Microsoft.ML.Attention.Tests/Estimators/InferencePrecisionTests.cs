@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
+using TorchSharp;
 using static Microsoft.ML.Attention.Tests.Estimators.TextClassificationData;
 
 namespace Microsoft.ML.Attention.Tests.Estimators;
@@ -93,6 +94,22 @@ public class InferencePrecisionTests
         using var reloaded = Assert.IsType<TransformerTextTransformer>(new MLContext().Model.Load(path, out _));
 
         Assert.Equal(InferencePrecision.Float32, reloaded.InferencePrecision);
+    }
+
+    [Fact]
+    public void Disposing_a_BFloat16_model_releases_its_copy_of_the_weights()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = TinyModels.Texts(ml, TinyModels.WikiTextLines("valid", 16));
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        var model = ml.Transforms.AttentionEncoder(Encoder(InferencePrecision.BFloat16, maxSteps: 2)).Fit(data);
+        long afterFit = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        TinyModels.ReadVectors(model.Transform(data), "Embedding");
+        Assert.Equal(afterFit, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+
+        model.Dispose();
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]
