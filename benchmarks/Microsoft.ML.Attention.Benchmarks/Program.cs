@@ -3,6 +3,8 @@
 //       nanoGPT's CPU configuration on character-level tiny shakespeare: validation loss, wall time, tokens/s, a sample.
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- generation
 //       generation tokens/s with and without the key/value cache (256 and 512 new tokens), per-token time at positions 32 and 480.
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- embedding-speed
+//       embedding Transform rows/s at Float32 and BFloat16 inference precision, and the difference between the two.
 using Microsoft.ML.Attention.Benchmarks;
 
 string benchmark = args.Length > 0 ? args[0] : "";
@@ -17,7 +19,10 @@ switch (benchmark)
     case "generation":
         GenerationSpeed.Run(datasets);
         return 0;
+    case "embedding-speed":
+        EmbeddingSpeed.Run(datasets);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation.");
+        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed.");
         return 2;
 }
