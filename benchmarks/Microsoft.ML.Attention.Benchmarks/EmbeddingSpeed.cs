@@ -98,8 +98,9 @@ internal static class EmbeddingSpeed
         {
             var watch = Stopwatch.StartNew();
             embeddings = Read(transformer, data);
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-            Console.WriteLine($"  {transformer.InferencePrecision}, pass {pass + 1}: {watch.Elapsed.TotalSeconds:F2} s");
+            double seconds = watch.Elapsed.TotalSeconds;
+            best = Math.Min(best, seconds);
+            Console.WriteLine($"  {transformer.InferencePrecision}, pass {pass + 1}: {seconds:F2} s");
         }
         return (best, embeddings);
     }

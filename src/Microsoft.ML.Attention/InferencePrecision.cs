@@ -10,10 +10,12 @@ public enum InferencePrecision
     Float32,
 
     /// <summary>
-    /// Weights and activations in bfloat16 (a copy of the float32 weights made once, so the model holds both): matrix products run
-    /// on the CPU's bf16 instructions where it has them (AVX512-BF16 or AMX), about twice as fast as float32 or better. Pooling,
-    /// softmax and the values handed to ML.NET are float32; RMSNorm and rotary positions compute in float32, LayerNorm accumulates in
-    /// float32 inside libtorch. Outputs differ from float32 by bf16 rounding (8 significant bits).
+    /// Weights and activations in bfloat16 (a copy of the float32 weights made once, so the model holds both): libtorch runs the
+    /// matrix products through oneDNN on the CPU's bf16 instructions (AVX512-BF16 or AMX), 1.6 to 1.8 times float32's rows/s in the
+    /// project's benchmark. On a CPU without them libtorch still runs bf16, but emulated and slower than float32 (see
+    /// docs/performance.md): use it only where the CPU has bf16 instructions. Pooling, softmax and the values handed to ML.NET are
+    /// float32; RMSNorm and rotary positions compute in float32, LayerNorm accumulates in float32 inside libtorch. Outputs differ from
+    /// float32 by bf16 rounding (8 significant bits).
     /// </summary>
     BFloat16,
 }
