@@ -14,14 +14,14 @@ namespace Microsoft.ML.Attention;
 internal sealed class EmbeddingScorer : IRowScorer, IDisposable
 {
     private readonly TransformerTextModel _model;
-    private readonly InferenceNetwork _network;
+    private readonly InferenceNetwork _inference;
     private readonly TransformerBackbone _backbone;
     private readonly PoolingKind _pooling;
 
     public EmbeddingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling)
     {
         _model = model;
-        _network = network;
+        _inference = network;
         _backbone = TransformerTextModel.BackboneOf(network.Network);
         _pooling = pooling;
         InputColumnNames = [textColumnName];
@@ -39,7 +39,7 @@ internal sealed class EmbeddingScorer : IRowScorer, IDisposable
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            _network.Network.eval();
+            _inference.Network.eval();
             var batch = BatchEncoder.EncodeForEncoder(_model.Tokenizer, inputs.Select(row => row[0]).ToList(), _model.Config.MaxSequenceLength);
             var (ids, mask) = batch.ToTensors(_model.Device);
             var hidden = _backbone.forward(ids, mask, causal: false).to(float32);           // [B, T, D]
@@ -51,5 +51,5 @@ internal sealed class EmbeddingScorer : IRowScorer, IDisposable
         return values;
     }
 
-    public void Dispose() => _network.Dispose();
+    public void Dispose() => _inference.Dispose();
 }

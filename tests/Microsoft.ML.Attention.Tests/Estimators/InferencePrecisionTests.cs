@@ -65,6 +65,24 @@ public class InferencePrecisionTests
     }
 
     [Fact]
+    public void BFloat16_PredictionEngine_is_within_bf16_rounding_of_batch_Transform()
+    {
+        var ml = new MLContext(seed: 1);
+        var texts = TinyModels.WikiTextLines("valid", 12);
+        var data = TinyModels.Texts(ml, texts);
+        using var model = ml.Transforms.AttentionEncoder(Encoder(InferencePrecision.BFloat16, maxSteps: 2)).Fit(data);
+        var batch = TinyModels.ReadVectors(model.Transform(data), "Embedding");
+
+        var engine = ml.Model.CreatePredictionEngine<TinyModels.TextRow, EmbeddingRow>(model);
+
+        for (int row = 0; row < texts.Count; row++)
+        {
+            var single = engine.Predict(new TinyModels.TextRow { Text = texts[row] }).Embedding;
+            Assert.True(Cosine(batch[row], single) >= 0.999, $"row {row}: cosine {Cosine(batch[row], single)}");
+        }
+    }
+
+    [Fact]
     public void Save_then_load_keeps_BFloat16_and_its_embeddings()
     {
         var ml = new MLContext(seed: 1);
@@ -142,6 +160,11 @@ public class InferencePrecisionTests
         options.Model = options.Model with { LayerCount = 2, MaxSequenceLength = 48 };
         options.InferencePrecision = precision;
         return options;
+    }
+
+    private sealed class EmbeddingRow
+    {
+        public float[] Embedding { get; set; } = [];
     }
 
     private static double Cosine(float[] a, float[] b)
