@@ -14,6 +14,8 @@ namespace Microsoft.ML.Attention.Modeling;
 /// <code>
 /// token_embedding.weight              [V, D]
 /// position_embedding.weight           [MaxSequenceLength, D]   (Learned only; Sinusoidal and Rotary have no state)
+/// token_type_embedding.weight         [TokenTypeCount, D]      (TokenTypeCount > 0 only)
+/// embedding_norm.weight               [D]                      (NormalizeEmbeddings only; + .bias for LayerNorm with UseBias)
 /// layers.{i}.attention_norm.weight    [D]                      (+ .bias for LayerNorm with UseBias)
 /// layers.{i}.attention.qkv_proj.weight [(H + 2 Hkv) Dh, D]     rows: wq, then wk, then wv
 /// layers.{i}.attention.out_proj.weight [D, H Dh]               (llama2.c wo)
@@ -32,6 +34,12 @@ public sealed class TransformerBackbone : nn.Module
 
     [ComponentName(Name = "position_embedding")]
     private readonly nn.Module<Tensor, long, Tensor>? positionEncoding;
+
+    [ComponentName(Name = "token_type_embedding")]
+    private readonly Embedding? tokenTypeEmbedding;
+
+    [ComponentName(Name = "embedding_norm")]
+    private readonly nn.Module<Tensor, Tensor>? embeddingNorm;
 
     [ComponentName(Name = "dropout")]
     private readonly Dropout embeddingDropout;
@@ -60,6 +68,10 @@ public sealed class TransformerBackbone : nn.Module
             PositionalEncodingKind.Sinusoidal => new SinusoidalPositionEncoding(config.ModelDimension),
             _ => null,
         };
+        tokenTypeEmbedding = config.TokenTypeCount > 0
+            ? WeightInitialization.Normal(nn.Embedding(config.TokenTypeCount, config.ModelDimension))
+            : null;
+        embeddingNorm = config.NormalizeEmbeddings ? NormalizationLayer.Create(config) : null;
         embeddingDropout = nn.Dropout(config.Dropout);
         layers = nn.ModuleList(Enumerable.Range(0, config.LayerCount).Select(i => new TransformerBlock(config, i)).ToArray());
         finalNorm = config.NormalizationPlacement == NormalizationPlacement.PreNorm ? NormalizationLayer.Create(config) : null;
@@ -103,9 +115,13 @@ public sealed class TransformerBackbone : nn.Module
     /// Optional cache for incremental decoding: the new keys and values are appended to it, and the positions continue at
     /// <see cref="KeyValueCache.Length"/>. Positions count cached slots, padding included.
     /// </param>
+    /// <param name="tokenTypeIds">
+    /// [B, T] int64 segment ids in [0, <see cref="TransformerConfig.TokenTypeCount"/>) (0 = first text, 1 = second text of a pair),
+    /// or null = all 0. Ignored when the model has no token-type embedding.
+    /// </param>
     /// <returns>[B, T, D] hidden states. Rows of padding get finite values that carry no meaning.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, or Tpast + T exceeds <see cref="TransformerConfig.MaxSequenceLength"/>.</exception>
-    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null)
+    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null, Tensor? tokenTypeIds = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.Dimensions != 2 || (inputIds.dtype != ScalarType.Int64 && inputIds.dtype != ScalarType.Int32))
@@ -130,9 +146,19 @@ public sealed class TransformerBackbone : nn.Module
         using var scope = NewDisposeScope();
         var keyPaddingMask = KeyPaddingMask(attentionMask, batch, length, past, cache); // [B, Tpast + T] or null
         var x = tokenEmbedding.forward(inputIds.to(ScalarType.Int64)); // [B, T, D]
+        if (tokenTypeEmbedding is not null)
+        {
+            x = x + TokenTypeEmbeddings(tokenTypeIds, batch, length, inputIds.device); // [B, T, D]
+        }
+
         if (positionEncoding is not null)
         {
             x = positionEncoding.forward(x, past);
+        }
+
+        if (embeddingNorm is not null)
+        {
+            x = embeddingNorm.forward(x);
         }
 
         x = embeddingDropout.forward(x);
@@ -148,6 +174,23 @@ public sealed class TransformerBackbone : nn.Module
 
         cache?.SetKeyPaddingMask(keyPaddingMask);
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The token-type embeddings [B, T, D] (or [1, 1, D] for type 0 everywhere when <paramref name="tokenTypeIds"/> is null).</summary>
+    private Tensor TokenTypeEmbeddings(Tensor? tokenTypeIds, long batch, long length, Device device)
+    {
+        if (tokenTypeIds is null)
+        {
+            return tokenTypeEmbedding!.weight![0].view(1, 1, -1); // [1, 1, D]
+        }
+
+        if (tokenTypeIds.Dimensions != 2 || tokenTypeIds.shape[0] != batch || tokenTypeIds.shape[1] != length)
+        {
+            throw new ArgumentException(
+                $"tokenTypeIds must be [{batch}, {length}]; got [{string.Join(", ", tokenTypeIds.shape)}].", nameof(tokenTypeIds));
+        }
+
+        return tokenTypeEmbedding!.forward(tokenTypeIds.to(ScalarType.Int64).to(device)); // [B, T, D]
     }
 
     /// <summary>The key padding mask over cached and new positions: [B, Tpast + T] bool, or null when every key is real.</summary>

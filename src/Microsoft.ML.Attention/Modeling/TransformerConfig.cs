@@ -74,6 +74,18 @@ public sealed record TransformerConfig
     /// <summary>Epsilon added inside every normalization layer; positive. Default 1e-5.</summary>
     public double NormalizationEpsilon { get; init; } = 1e-5;
 
+    /// <summary>
+    /// Number of token types (segments) with a learned embedding added to every token, as BERT's <c>token_type_embeddings</c>
+    /// (2: first and second text of a pair). Default 0: no token-type embedding.
+    /// </summary>
+    public int TokenTypeCount { get; init; }
+
+    /// <summary>
+    /// Whether the summed token, token-type and position embeddings pass through a normalization layer before the first block,
+    /// as BERT's <c>embeddings.LayerNorm</c>. Default false.
+    /// </summary>
+    public bool NormalizeEmbeddings { get; init; }
+
     /// <summary>Base of the rotary frequencies, <c>RotaryBase^(-2i/Dh)</c>; positive. Used only with rotary positions. Default 10000.</summary>
     public double RotaryBase { get; init; } = 10000;
 
@@ -99,6 +111,7 @@ public sealed record TransformerConfig
         RequirePositive(HeadCount, nameof(HeadCount));
         RequirePositive(MaxSequenceLength, nameof(MaxSequenceLength));
         Require(KeyValueHeadCount >= 0, nameof(KeyValueHeadCount), KeyValueHeadCount, "must be 0 (same as HeadCount) or positive");
+        Require(TokenTypeCount >= 0, nameof(TokenTypeCount), TokenTypeCount, "must be 0 (no token types) or positive");
         Require(FeedForwardDimension >= 0, nameof(FeedForwardDimension), FeedForwardDimension, "must be 0 (4 * ModelDimension) or positive");
         Require(ModelDimension % HeadCount == 0, nameof(ModelDimension), ModelDimension, $"must be divisible by HeadCount ({HeadCount})");
         Require(KeyValueHeadCount <= HeadCount, nameof(KeyValueHeadCount), KeyValueHeadCount, $"must not exceed HeadCount ({HeadCount})");
