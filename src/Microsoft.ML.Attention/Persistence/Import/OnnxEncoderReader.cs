@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
@@ -174,7 +175,7 @@ internal static class OnnxEncoderReader
             foreach (var node in _consumers[gamma])
             {
                 if (node.OpType == "LayerNormalization")
-                    return node.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5;
+                    return AsDouble(node.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f);
                 // Decomposed: ... Add(ReduceMean(Pow(x - mean, 2)), eps) -> Sqrt -> Div -> Mul(gamma).
                 if (node.OpType == "Mul" && FindEpsilon(node) is { } epsilon)
                     return epsilon;
@@ -193,11 +194,14 @@ internal static class OnnxEncoderReader
                 foreach (string term in add.Input)
                 {
                     if (_constants.TryGetValue(term, out var value) && value.DataType == FloatType)
-                        return FloatValues(value).Single();
+                        return AsDouble(FloatValues(value).Single());
                 }
             }
             return null;
         }
+
+        // The float32 1e-12 of a graph is 9.99999996e-13 as a double; its shortest decimal form is what the model was made with.
+        private static double AsDouble(float value) => double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
         private Tensor ToTensor(TensorProto proto)
         {

@@ -76,6 +76,9 @@ internal sealed class PretrainedEncoder : IDisposable
         }
     }
 
+    /// <summary>The weights under Hugging Face's BertModel names, in PyTorch's layout (owned by this object).</summary>
+    internal IReadOnlyDictionary<string, TorchSharp.torch.Tensor> Weights => _checkpoint.Weights;
+
     /// <summary>Copies the weights into <paramref name="backbone"/>, which must have been built from <see cref="Config"/> (dropout may differ).</summary>
     public void CopyInto(TransformerBackbone backbone) => BertLayout.CopyInto(_checkpoint, backbone);
 
