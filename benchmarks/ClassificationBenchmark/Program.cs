@@ -1,6 +1,9 @@
 // Text classification: Microsoft.ML.Attention vs ML.NET's FeaturizeText + SDCA, same splits, same run.
-// Usage: dotnet run -c Release --project benchmarks/ClassificationBenchmark -- [sections] [--sst2-rows N]
-//   sections: yelp, sst2, sst2-mlm (default: all three); --sst2-rows: SST-2 training phrases for the transformer runs (default 20000).
+// Usage: dotnet run -c Release --project benchmarks/ClassificationBenchmark -- [sections] [--sst2-rows N] [--keep-native-memory false]
+//   sections: yelp, sst2, sst2-mlm (from scratch / self-pretrained; the default set), yelp-pretrained, yelp-embeddings,
+//   sst2-pretrained (from the imported all-MiniLM-L6-v2), encoder-speed (Transform rows/s against ONNX Runtime);
+//   --sst2-rows: SST-2 training phrases for the transformer runs (default 20000);
+//   --keep-native-memory false: train with glibc's default allocator behaviour (RetainFreedMemory = false), for the A/B figure.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attention;
@@ -12,6 +15,7 @@ var sections = args.Where(a => !a.StartsWith("--") && !int.TryParse(a, out _)).T
 if (sections.Count == 0)
     sections = ["yelp", "sst2", "sst2-mlm"];
 int sst2Rows = args.SkipWhile(a => a != "--sst2-rows").Skip(1).Select(int.Parse).DefaultIfEmpty(20000).First();
+bool retainFreedMemory = args.SkipWhile(a => a != "--keep-native-memory").Skip(1).Select(bool.Parse).DefaultIfEmpty(true).First();
 
 var ml = new MLContext(seed: 1);
 var table = new List<string> { "| data | method | accuracy | wall time | config |", "|---|---|---|---|---|" };
@@ -24,6 +28,30 @@ if (sections.Contains("yelp"))
     var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
     Report("UCI yelp (800/200, seed 1)", split.TrainSet, split.TestSet, Transformer(epochs: 8, batch: 16, lr: 1e-3), "from scratch");
 }
+
+if (sections.Contains("yelp-pretrained") || sections.Contains("yelp-embeddings"))
+{
+    var rows = Datasets.Yelp();
+    var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
+    if (sections.Contains("yelp-pretrained"))
+        Report("UCI yelp (800/200, seed 1)", split.TrainSet, split.TestSet, FromMiniLm(epochs: 4, batch: 16, lr: 5e-5), "fine-tuned from the imported all-MiniLM-L6-v2");
+    if (sections.Contains("yelp-embeddings"))
+        PretrainedEmbeddings.Compare(ml, split.TrainSet, split.TestSet, table);
+}
+
+if (sections.Contains("sst2-pretrained"))
+{
+    var all = Datasets.Sst2("train").ToArray();
+    new Random(1).Shuffle(all);
+    var train = ml.Data.LoadFromEnumerable(all.Take(sst2Rows));
+    var test = ml.Data.LoadFromEnumerable(Datasets.Sst2("test"));
+    string rowsNote = sst2Rows < all.Length ? $"{sst2Rows} of {all.Length} training phrases (seed 1)" : $"all {all.Length} training phrases";
+    Report($"SST-2 ({rowsNote}; test 872)", train, test, FromMiniLm(epochs: 1, batch: 32, lr: 5e-5), "fine-tuned from the imported all-MiniLM-L6-v2",
+        baselineTrain: ml.Data.LoadFromEnumerable(all));
+}
+
+if (sections.Contains("encoder-speed"))
+    PretrainedEmbeddings.Speed(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);
 
 if (sections.Contains("sst2") || sections.Contains("sst2-mlm"))
 {
@@ -58,8 +86,25 @@ Console.WriteLine(string.Join(Environment.NewLine, table));
 Console.WriteLine($"Total wall time {total.Elapsed.TotalMinutes:F1} min");
 return;
 
+TransformerTextOptions FromMiniLm(int epochs, int batch, double lr) => new()
+{
+    Task = TransformerTask.TextClassification,
+    InitialModel = MiniLm.ModelPath,
+    VocabularyPath = MiniLm.VocabularyPath,
+    MaxSequenceLength = 128,
+    Epochs = epochs,
+    BatchSize = batch,
+    LearningRate = lr,
+    WeightDecay = 0.01,
+    Seed = 1,
+    LogEverySteps = 0,
+    Device = TransformerDevice.Cpu,
+    RetainFreedMemory = retainFreedMemory,
+};
+
 TransformerTextOptions Transformer(int epochs, int batch, double lr) => new()
 {
+    RetainFreedMemory = retainFreedMemory,
     Task = TransformerTask.TextClassification,
     Tokenizer = TokenizerKind.WordPiece,
     VocabularyPath = Datasets.BertVocabulary,
@@ -86,9 +131,9 @@ void Report(string data, IDataView train, IDataView test, TransformerTextOptions
     watch.Restart();
     using var model = ml.Transforms.AttentionEncoder(options).Fit(train);
     double accuracy = ml.BinaryClassification.Evaluate(model.Transform(test)).Accuracy;
-    var m = options.Model;
+    var m = model.Config;
     string config = $"{note}; WordPiece (bert-base-uncased), D={m.ModelDimension}, {m.LayerCount} layer(s), {m.HeadCount} heads, T<={m.MaxSequenceLength}, "
-        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}";
+        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}, RetainFreedMemory {options.RetainFreedMemory}";
     table.Add($"| {data} | Microsoft.ML.Attention TextClassification | {accuracy:P2} | {watch.Elapsed.TotalSeconds + pretrainSeconds:F0} s | {config} |");
     Console.WriteLine(table[^1]);
 }

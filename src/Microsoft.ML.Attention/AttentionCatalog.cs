@@ -1,3 +1,4 @@
+using Microsoft.ML.Runtime;
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Data;
 
@@ -26,6 +27,41 @@ public static class AttentionCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+    }
+
+    /// <summary>
+    /// Imports a pretrained BERT-family encoder (all-MiniLM-L6-v2, bert-base-uncased, ...) from files on disk and returns a ready
+    /// transformer that writes sentence embeddings: no <c>Fit</c> needed, saved with <c>mlContext.Model.Save</c> like a trained one
+    /// (weights and vocabulary inside the <c>.zip</c>). Nothing is downloaded.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="modelPath">An ONNX export of the encoder (<c>model.onnx</c>), a <c>model.safetensors</c> beside its <c>config.json</c>, or that folder.</param>
+    /// <param name="vocabularyPath">Its <c>vocab.txt</c> or <c>tokenizer.json</c>; null = the one beside the model.</param>
+    /// <param name="outputColumnName">The embedding column (vector of <c>Single</c>, unit length, mean-pooled).</param>
+    /// <param name="inputColumnName">The text column.</param>
+    /// <example>
+    /// <code>
+    /// using var encoder = mlContext.Transforms.ImportEncoder("all-MiniLM-L6-v2/model.onnx", "all-MiniLM-L6-v2/vocab.txt");
+    /// var embedded = encoder.Transform(data);   // "Embedding": 384 floats per row
+    /// </code>
+    /// </example>
+    public static TransformerTextTransformer ImportEncoder(this TransformsCatalog catalog, string modelPath, string? vocabularyPath = null,
+        string outputColumnName = "Embedding", string inputColumnName = "Text") =>
+        ImportEncoder(catalog, new ImportEncoderOptions
+        {
+            ModelPath = modelPath,
+            VocabularyPath = vocabularyPath,
+            OutputColumnName = outputColumnName,
+            InputColumnName = inputColumnName,
+        });
+
+    /// <summary>Imports a pretrained BERT-family encoder with the given pooling, normalization, length, precision and batch size.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="options">The files and settings; see <see cref="ImportEncoderOptions"/> for each default.</param>
+    public static TransformerTextTransformer ImportEncoder(this TransformsCatalog catalog, ImportEncoderOptions options)
+    {
+        Contracts.CheckValue(catalog, nameof(catalog));
+        return EncoderImporter.Import(CatalogUtils.GetEnvironment(catalog), options);
     }
 
     /// <summary>

@@ -47,10 +47,20 @@ public sealed class TransformerTextOptions
     public PoolingKind Pooling { get; set; } = PoolingKind.Mean;
 
     /// <summary>
-    /// Where to start from instead of random weights: the path of a <c>.zip</c> saved with <c>mlContext.Model.Save</c>, or a trained
-    /// <see cref="TransformerTextTransformer"/>. Its network and tokenizer are the starting point. Default: <c>null</c> (from scratch).
+    /// Where to start from instead of random weights: the path of a <c>.zip</c> saved with <c>mlContext.Model.Save</c>, a trained or
+    /// imported <see cref="TransformerTextTransformer"/>, or a pretrained BERT-family encoder's files (an ONNX export, a
+    /// <c>model.safetensors</c> with its <c>config.json</c>, or their folder; the vocabulary is <see cref="VocabularyPath"/> or the
+    /// <c>vocab.txt</c>/<c>tokenizer.json</c> beside it, see <c>ImportEncoder</c>). Its network and tokenizer are the starting point.
+    /// Default: <c>null</c> (from scratch).
     /// </summary>
     public TransformerInitialModel? InitialModel { get; set; }
+
+    /// <summary>
+    /// Tokens per row, special tokens included; longer rows are truncated (Hugging Face's <c>max_length</c>). Applies with an
+    /// <see cref="InitialModel"/> too, whose position table is cut to it (at most the initial model's length). Default: 0, which
+    /// means <see cref="TransformerConfig.MaxSequenceLength"/> of <see cref="Model"/>, or of the initial model.
+    /// </summary>
+    public int MaxSequenceLength { get; set; }
 
     /// <summary>Passes over the training rows. Default: 3. Training stops at <see cref="MaxSteps"/> if that comes first.</summary>
     public int Epochs { get; set; } = 3;
@@ -97,6 +107,15 @@ public sealed class TransformerTextOptions
 
     /// <summary>Seed of weights, masking and shuffling. Default: <c>null</c>, which draws one from the <see cref="MLContext"/>'s seed.</summary>
     public int? Seed { get; set; }
+
+    /// <summary>
+    /// Keep the C library from returning freed memory to the operating system while <c>Fit</c> trains (glibc on Linux; elsewhere a
+    /// no-op). libtorch frees and re-allocates every large activation at each step; by default glibc unmaps those blocks and the
+    /// kernel then zero-fills fresh pages, which made training 2 to 3.5 times slower on the project's machines (see
+    /// docs/performance.md). The trade-off: the process keeps its peak resident memory until it exits; the setting is process-wide
+    /// and stays once applied. Default: <c>true</c>.
+    /// </summary>
+    public bool RetainFreedMemory { get; set; } = true;
 
     /// <summary>Where tensors live. Default: <see cref="TransformerDevice.Automatic"/>.</summary>
     public TransformerDevice Device { get; set; } = TransformerDevice.Automatic;

@@ -17,13 +17,15 @@ internal sealed class EmbeddingScorer : IRowScorer, IDisposable
     private readonly InferenceNetwork _inference;
     private readonly TransformerBackbone _backbone;
     private readonly PoolingKind _pooling;
+    private readonly bool _normalize;
 
-    public EmbeddingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling)
+    public EmbeddingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling, bool normalize)
     {
         _model = model;
         _inference = network;
         _backbone = TransformerTextModel.BackboneOf(network.Network);
         _pooling = pooling;
+        _normalize = normalize;
         InputColumnNames = [textColumnName];
         OutputColumns = [new DataViewSchema.DetachedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension))];
     }
@@ -43,7 +45,10 @@ internal sealed class EmbeddingScorer : IRowScorer, IDisposable
             var batch = BatchEncoder.EncodeForEncoder(_model.Tokenizer, inputs.Select(row => row[0]).ToList(), _model.Config.MaxSequenceLength);
             var (ids, mask) = batch.ToTensors(_model.Device);
             var hidden = _backbone.forward(ids, mask, causal: false).to(float32);           // [B, T, D]
-            pooled = Pooling.Pool(_pooling, hidden, mask).cpu().data<float>().ToArray();   // [B * D]
+            var vectors = Pooling.Pool(_pooling, hidden, mask);                              // [B, D]
+            if (_normalize)
+                vectors = nn.functional.normalize(vectors, p: 2, dim: 1);                    // [B, D], unit length
+            pooled = vectors.cpu().data<float>().ToArray();                                   // [B * D]
         }
         var values = new object[inputs.Count][];
         for (int row = 0; row < inputs.Count; row++)

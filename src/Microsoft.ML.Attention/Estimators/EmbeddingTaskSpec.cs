@@ -8,16 +8,20 @@ namespace Microsoft.ML.Attention;
 /// <summary><see cref="TransformerTask.MaskedLanguageModeling"/>: a masked-LM network whose backbone turns text into a pooled embedding.</summary>
 internal sealed class EmbeddingTaskSpec : TaskSpec
 {
-    public EmbeddingTaskSpec(string textColumnName, string outputColumnName, PoolingKind pooling)
+    public EmbeddingTaskSpec(string textColumnName, string outputColumnName, PoolingKind pooling, bool normalize = false)
     {
         TextColumnName = textColumnName;
         OutputColumnName = outputColumnName;
         Pooling = pooling;
+        Normalize = normalize;
     }
 
     public string TextColumnName { get; }
     public string OutputColumnName { get; }
     public PoolingKind Pooling { get; }
+
+    /// <summary>Whether each embedding is scaled to unit L2 norm (sentence-transformers models are used that way).</summary>
+    public bool Normalize { get; }
 
     public override TransformerTask Task => TransformerTask.MaskedLanguageModeling;
 
@@ -26,17 +30,19 @@ internal sealed class EmbeddingTaskSpec : TaskSpec
     public override nn.Module CreateNetwork(TransformerConfig config) => new MaskedLanguageModel(config);
 
     public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision) =>
-        new EmbeddingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling);
+        new EmbeddingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling, Normalize);
 
     // *** Binary format ***
     // string: text column name
     // string: output column name
     // int: pooling (PoolingKind)
+    // bool: L2-normalize; optional, absent (models saved before pretrained encoders could be imported) = false
     public override void Save(BinaryWriter writer)
     {
         writer.Write(TextColumnName);
         writer.Write(OutputColumnName);
         writer.Write((int)Pooling);
+        writer.Write(Normalize);
     }
 
     public static EmbeddingTaskSpec Load(BinaryReader reader)
@@ -46,6 +52,18 @@ internal sealed class EmbeddingTaskSpec : TaskSpec
         var pooling = (PoolingKind)reader.ReadInt32();
         if (!Enum.IsDefined(pooling))
             throw new InvalidDataException($"The saved model names an unknown pooling ({(int)pooling}).");
-        return new EmbeddingTaskSpec(text, output, pooling);
+        return new EmbeddingTaskSpec(text, output, pooling, ReadOptionalNormalize(reader));
+    }
+
+    private static bool ReadOptionalNormalize(BinaryReader reader)
+    {
+        try
+        {
+            return reader.ReadBoolean();
+        }
+        catch (EndOfStreamException)
+        {
+            return false;
+        }
     }
 }

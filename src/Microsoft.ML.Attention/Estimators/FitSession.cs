@@ -22,7 +22,9 @@ internal sealed class FitSession : IDisposable
         Channel = channel;
         Seed = options.Seed ?? host.Rand.Next();
         Device = DeviceSelection.Resolve(options.Device);
-        _initial = InitialModelLoader.Load(options.InitialModel);
+        _initial = InitialModelLoader.Load(options);
+        if (options.RetainFreedMemory && Training.NativeAllocator.RetainFreedMemory())
+            channel.Info("Native allocator: freed memory is kept for reuse (RetainFreedMemory).");
         Settings = new TrainingSettings
         {
             Epochs = options.Epochs,
@@ -72,10 +74,21 @@ internal sealed class FitSession : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Tokenizer), Options.Tokenizer, "Unknown tokenizer."),
     };
 
-    /// <summary>The initial model's config, or the options' config sized to <paramref name="tokenizer"/>.</summary>
+    /// <summary>
+    /// The initial model's config, or the options' config sized to <paramref name="tokenizer"/>; with its sequence length cut to
+    /// <see cref="TransformerTextOptions.MaxSequenceLength"/> when that is set.
+    /// </summary>
     public TransformerConfig Config(TextTokenizer tokenizer)
     {
         var config = _initial?.Model.Config ?? (Options.Model with { VocabularySize = tokenizer.VocabularySize });
+        int length = Options.MaxSequenceLength;
+        if (length > config.MaxSequenceLength && _initial is not null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.MaxSequenceLength), length,
+                $"{nameof(TransformerTextOptions.MaxSequenceLength)} {length} exceeds the {config.MaxSequenceLength} positions of {nameof(TransformerTextOptions.InitialModel)} {Options.InitialModel}.");
+        }
+        if (length > 0)
+            config = config with { MaxSequenceLength = length };
         config.Validate();
         return config;
     }
@@ -127,8 +140,13 @@ internal sealed class FitSession : IDisposable
     {
         var left = a.state_dict();
         var right = b.state_dict();
-        return left.Count == right.Count && right.All(kv => left.TryGetValue(kv.Key, out var t) && t.shape.SequenceEqual(kv.Value.shape));
+        return left.Count == right.Count && right.All(kv => left.TryGetValue(kv.Key, out var t) && Fits(kv.Key, t, kv.Value));
     }
+
+    // The same shape, or a learned position table with at least the target's rows (a shorter MaxSequenceLength keeps the first positions).
+    private static bool Fits(string name, Tensor source, Tensor target) =>
+        source.shape.SequenceEqual(target.shape)
+        || (name.EndsWith(Persistence.Import.BertLayout.PositionTable, StringComparison.Ordinal) && source.shape[0] >= target.shape[0] && source.shape[1] == target.shape[1]);
 
     private static void CopyWeights(nn.Module from, nn.Module to)
     {
@@ -136,9 +154,9 @@ internal sealed class FitSession : IDisposable
         var source = from.state_dict();
         foreach (var (name, tensor) in to.state_dict())
         {
-            if (!source.TryGetValue(name, out var value) || !value.shape.SequenceEqual(tensor.shape))
+            if (!source.TryGetValue(name, out var value) || !Fits(name, value, tensor))
                 throw new InvalidOperationException($"{nameof(TransformerTextOptions.InitialModel)} has no weight '{name}' of shape [{string.Join(", ", tensor.shape)}].");
-            tensor.copy_(value);
+            tensor.copy_(value.shape[0] == tensor.shape[0] ? value : value.narrow(0, 0, tensor.shape[0]));
         }
     }
 }

@@ -6,23 +6,30 @@ namespace Microsoft.ML.Attention;
 internal sealed class InitialModel : IDisposable
 {
     private readonly TransformerTextTransformer? _owned;
+    private readonly TransformerTextModel? _ownedModel;
 
-    public InitialModel(TransformerTextModel model, TransformerTextTransformer? owned)
+    public InitialModel(TransformerTextModel model, TransformerTextTransformer? owned, TransformerTextModel? ownedModel = null)
     {
         Model = model;
         _owned = owned;
+        _ownedModel = ownedModel;
     }
 
     public TransformerTextModel Model { get; }
 
-    public void Dispose() => _owned?.Dispose();
+    public void Dispose()
+    {
+        _owned?.Dispose();
+        _ownedModel?.Dispose();
+    }
 }
 
 /// <summary>Resolves <see cref="TransformerInitialModel"/> into a trained model, with errors that name the option and the file.</summary>
 internal static class InitialModelLoader
 {
-    public static InitialModel? Load(TransformerInitialModel? source)
+    public static InitialModel? Load(TransformerTextOptions options)
     {
+        var source = options.InitialModel;
         if (source is null)
             return null;
         if (source.Transformer is { } transformer)
@@ -30,6 +37,12 @@ internal static class InitialModelLoader
 
         string path = source.Path!;
         const string option = nameof(TransformerTextOptions.InitialModel);
+        if (Persistence.Import.PretrainedEncoder.IsPretrainedEncoder(path))
+        {
+            // A pretrained encoder's files: its vocabulary is VocabularyPath or the one beside it; lower-casing comes from its files.
+            var pretrained = EncoderImporter.LoadModel(path, options.VocabularyPath, lowerCase: null, maxSequenceLength: 0, option);
+            return new InitialModel(pretrained, owned: null, ownedModel: pretrained);
+        }
         if (!File.Exists(path))
             throw new FileNotFoundException($"{option} '{path}' does not exist.", path);
         ITransformer loaded;

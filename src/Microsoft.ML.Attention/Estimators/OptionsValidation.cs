@@ -16,6 +16,7 @@ internal static class OptionsValidation
         Require(o.MaxSteps >= 0, nameof(o.MaxSteps), o.MaxSteps, "must be 0 (no bound) or positive");
         Require(o.BatchSize >= 1, nameof(o.BatchSize), o.BatchSize, "must be at least 1");
         Require(o.InferenceBatchSize >= 1, nameof(o.InferenceBatchSize), o.InferenceBatchSize, "must be at least 1");
+        Require(o.MaxSequenceLength >= 0, nameof(o.MaxSequenceLength), o.MaxSequenceLength, "must be 0 (the model's length) or positive");
         Require(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), o.LearningRate, "must be positive and finite");
         Require(o.WarmupFraction >= 0 && o.WarmupFraction < 1, nameof(o.WarmupFraction), o.WarmupFraction, "must be in [0, 1)");
         Require(o.MinimumLearningRateFraction >= 0 && o.MinimumLearningRateFraction <= 1, nameof(o.MinimumLearningRateFraction), o.MinimumLearningRateFraction, "must be in [0, 1]");

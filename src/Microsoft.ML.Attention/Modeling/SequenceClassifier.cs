@@ -61,10 +61,17 @@ public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="inputIds">[B, T] int64 token ids.</param>
     /// <param name="attentionMask">[B, T] (int64 or bool: 1/true = real token).</param>
     /// <returns>Logits [B, C].</returns>
-    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask) => forward(inputIds, attentionMask, tokenTypeIds: null);
+
+    /// <summary>Scores each sequence (or pair of texts).</summary>
+    /// <param name="inputIds">[B, T] int64 token ids.</param>
+    /// <param name="attentionMask">[B, T] (int64 or bool: 1/true = real token).</param>
+    /// <param name="tokenTypeIds">[B, T] segment ids (0 = first text, 1 = second text of a pair), or null = all 0; read only by a backbone with token-type embeddings.</param>
+    /// <returns>Logits [B, C].</returns>
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds)
     {
         using var scope = NewDisposeScope();
-        var hidden = backbone.forward(inputIds, attentionMask, causal: false); // [B, T, D]
+        var hidden = backbone.forward(inputIds, attentionMask, causal: false, tokenTypeIds: tokenTypeIds); // [B, T, D]
         var pooled = Pooling.Pool(PoolingKind, hidden, attentionMask); // [B, D]
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope(); // [B, C]
     }

@@ -46,7 +46,8 @@ internal static class ClassificationTrainer
         using var scope = NewDisposeScope();
         var batch = BatchEncoder.EncodeForEncoder(tokenizer, texts, model.Backbone.Config.MaxSequenceLength, secondTexts);
         var (ids, mask) = batch.ToTensors(device);                     // [B, T]
-        return model.forward(ids, mask).MoveToOuterDisposeScope();     // [B, C]
+        var types = model.Backbone.Config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(device) : null; // [B, T] or null
+        return model.forward(ids, mask, types).MoveToOuterDisposeScope();     // [B, C]
     }
 
     private static Tensor Loss(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, Device device, nn.Reduction reduction)

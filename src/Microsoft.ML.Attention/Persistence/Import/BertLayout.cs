@@ -15,6 +15,9 @@ internal static class BertLayout
     private const string Embeddings = "embeddings.";
     private const string Layer = "encoder.layer.";
 
+    /// <summary>The backbone's learned position table; a backbone made for shorter sequences takes its first rows.</summary>
+    public const string PositionTable = "position_embedding.weight";
+
     /// <summary>The prefix of the base model inside a task model's checkpoint (Hugging Face's <c>base_model_prefix</c>).</summary>
     public const string BaseModelPrefix = "bert.";
 
@@ -72,6 +75,8 @@ internal static class BertLayout
                 : cat(source.Select(name => Require(checkpoint, name, rank: -1)).ToArray(), dim: 0); // fused q, k, v rows
             if (!targets.TryGetValue(target, out var tensor))
                 throw new InvalidOperationException($"The backbone has no weight '{target}'.");
+            if (target == PositionTable && value.shape[0] > tensor.shape[0])
+                value = value.narrow(0, 0, tensor.shape[0]); // a shorter MaxSequenceLength keeps the first positions
             if (!value.shape.SequenceEqual(tensor.shape))
             {
                 throw new InvalidDataException(
@@ -86,7 +91,7 @@ internal static class BertLayout
     private static IEnumerable<(string Target, string[] Source)> Mapping(TransformerConfig config)
     {
         yield return ("token_embedding.weight", [Embeddings + "word_embeddings.weight"]);
-        yield return ("position_embedding.weight", [Embeddings + "position_embeddings.weight"]);
+        yield return (PositionTable, [Embeddings + "position_embeddings.weight"]);
         yield return ("token_type_embedding.weight", [Embeddings + "token_type_embeddings.weight"]);
         yield return ("embedding_norm.weight", [Embeddings + "LayerNorm.weight"]);
         yield return ("embedding_norm.bias", [Embeddings + "LayerNorm.bias"]);
