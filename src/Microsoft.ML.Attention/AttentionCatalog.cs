@@ -65,6 +65,21 @@ public static class AttentionCatalog
     }
 
     /// <summary>
+    /// The sentence embeddings of <paramref name="transformer"/> (from <c>ImportEncoder</c>, or a masked-LM model) as a
+    /// Microsoft.Extensions.AI <see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/>.
+    /// </summary>
+    /// <param name="transformer">A transformer that writes sentence embeddings.</param>
+    /// <param name="ownsTransformer">Whether disposing the generator disposes <paramref name="transformer"/>. Default: false.</param>
+    /// <example>
+    /// <code>
+    /// using var generator = mlContext.Transforms.ImportEncoder("model.onnx", "vocab.txt").AsEmbeddingGenerator(ownsTransformer: true);
+    /// var vectors = await generator.GenerateAsync(["a query", "a document"]);
+    /// </code>
+    /// </example>
+    public static TransformerEmbeddingGenerator AsEmbeddingGenerator(this TransformerTextTransformer transformer, bool ownsTransformer = false) =>
+        new(transformer, ownsTransformer);
+
+    /// <summary>
     /// Imports a pretrained karpathy/llama2.c checkpoint (e.g. the tinyllamas stories260K / stories15M <c>.bin</c>) and its tokenizer
     /// file (e.g. <c>tok512.bin</c>) as a ready, trained <see cref="TransformerTextTransformer"/> for
     /// <see cref="TransformerTask.CausalLanguageModeling"/>: <c>Transform</c> writes the continuation of <paramref name="promptColumnName"/>

@@ -103,6 +103,12 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         return new RowToRowMapperTransform(_host, new EmptyDataView(_host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
     }
 
+    /// <summary>
+    /// Scores rows outside a data view (one forward pass per call; <c>inputs[row][k]</c> is the text of input column k) and returns
+    /// <c>values[row][outputColumn]</c>. Callers serialize their calls, as the row mapper does.
+    /// </summary>
+    internal object[][] ScoreRows(IReadOnlyList<string[]> inputs) => _scorer.Score(inputs);
+
     private IRowMapper MakeRowMapper(DataViewSchema schema) => new TransformerTextRowMapper(this, _scorer, schema);
 
     /// <summary>

@@ -79,6 +79,36 @@ public sealed class ImportEncoderTests
     }
 
     [Fact]
+    public async Task Embedding_generator_returns_the_transform_embeddings_in_order()
+    {
+        var ml = new MLContext(seed: 1);
+        using var encoder = ml.Transforms.ImportEncoder(new ImportEncoderOptions
+        {
+            ModelPath = MiniLmFiles.ModelPath, VocabularyPath = MiniLmFiles.VocabularyPath, InferenceBatchSize = 3,
+        });
+        var expected = TinyModels.ReadVectors(encoder.Transform(TinyModels.Texts(ml, Texts)), "Embedding");
+        using Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator = encoder.AsEmbeddingGenerator();
+        var generated = await generator.GenerateAsync(Texts);
+        Assert.Equal(Texts.Count, generated.Count);
+        for (int i = 0; i < Texts.Count; i++)
+            Assert.Equal(expected[i], generated[i].Vector.ToArray());
+        var metadata = (Microsoft.Extensions.AI.EmbeddingGeneratorMetadata?)generator.GetService(typeof(Microsoft.Extensions.AI.EmbeddingGeneratorMetadata));
+        Assert.Equal(384, metadata!.DefaultModelDimensions);
+    }
+
+    [Fact]
+    public void Embedding_generator_refuses_a_model_without_embeddings()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TinyModels.MaskedLm();
+        options.Task = TransformerTask.CausalLanguageModeling;
+        options.MaxSteps = 1;
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(TinyModels.Texts(ml, TinyModels.WikiTextLines("valid", 4)));
+        var error = Assert.Throws<ArgumentException>(() => model.AsEmbeddingGenerator());
+        Assert.Contains("CausalLanguageModeling", error.Message);
+    }
+
+    [Fact]
     public void MaxSequenceLength_beyond_the_position_table_names_the_option()
     {
         var ml = new MLContext(seed: 1);
