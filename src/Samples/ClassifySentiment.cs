@@ -1,21 +1,14 @@
-using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Samples;
 
 /// <summary>
-/// Model Builder style sentiment classification: fine-tunes a transformer classifier on UCI yelp reviews (80/20 split), evaluates it
-/// with ML.NET's binary evaluator next to ML.NET's classic FeaturizeText + SDCA pipeline, saves and reloads it, and predicts one review.
+/// Model Builder style sentiment classification: fine-tunes a classifier from the pretrained all-MiniLM-L6-v2 encoder on UCI yelp
+/// reviews (80/20 split), evaluates it with ML.NET's binary evaluator next to ML.NET's classic FeaturizeText + SDCA pipeline, saves
+/// and reloads it, and predicts one review.
 /// </summary>
 internal static class ClassifySentiment
 {
-    private sealed class Review
-    {
-        public string Text { get; set; } = "";
-        public bool Label { get; set; }
-    }
-
     private sealed class Prediction
     {
         public bool PredictedLabel { get; set; }
@@ -25,22 +18,21 @@ internal static class ClassifySentiment
     public static void Run(string datasets)
     {
         var ml = new MLContext(seed: 1);
-        var reviews = File.ReadLines(Path.Combine(datasets, "classification", "uci-sentiment", "yelp_labelled.txt"))
-            .Select(l => l.Split('\t')).Where(p => p.Length == 2)
-            .Select(p => new Review { Text = p[0], Label = p[1].Trim() == "1" }).ToList();
+        var reviews = SampleData.YelpReviews(datasets);
         var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(reviews), testFraction: 0.2, seed: 1);
+        var (encoderPath, vocabularyPath) = SampleData.MiniLmFiles();
 
-        Console.WriteLine($"1. Fine-tuning a transformer classifier on {reviews.Count * 4 / 5} yelp reviews");
+        Console.WriteLine($"1. Fine-tuning a classifier from the pretrained all-MiniLM-L6-v2 on {reviews.Count * 4 / 5} yelp reviews");
         var pipeline = ml.BinaryClassification.Trainers.AttentionTextClassifier(new TransformerTextOptions
         {
             TextColumnName = "Text",
             LabelColumnName = "Label",
-            Tokenizer = TokenizerKind.WordPiece,
-            VocabularyPath = Path.Combine(datasets, "vocab", "bert-base-uncased", "vocab.txt"),
-            Model = new TransformerConfig { ModelDimension = 64, LayerCount = 1, HeadCount = 2, MaxSequenceLength = 64 },
-            Epochs = 8,
+            InitialModel = encoderPath,          // a BERT-family encoder exported to ONNX; its WordPiece vocabulary comes along
+            VocabularyPath = vocabularyPath,
+            MaxSequenceLength = 64,
+            Epochs = 2,
             BatchSize = 16,
-            LearningRate = 1e-3,
+            LearningRate = 5e-5,
         });
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var model = pipeline.Fit(split.TrainSet);

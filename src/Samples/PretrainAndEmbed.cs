@@ -15,12 +15,6 @@ internal static class PretrainAndEmbed
         public string Text { get; set; } = "";
     }
 
-    private sealed class Review
-    {
-        public string Text { get; set; } = "";
-        public bool Label { get; set; }
-    }
-
     public static void Run(string datasets)
     {
         var ml = new MLContext(seed: 1);
@@ -56,9 +50,7 @@ internal static class PretrainAndEmbed
         ml.Model.Save(encoder, ml.Data.LoadFromEnumerable(corpus).Schema, path);
         Console.WriteLine($"2. Saved the encoder to {path} ({new FileInfo(path).Length / 1024} KB)");
 
-        var reviews = File.ReadLines(Path.Combine(datasets, "classification", "uci-sentiment", "yelp_labelled.txt"))
-            .Select(l => l.Split('\t')).Where(p => p.Length == 2)
-            .Select(p => new Review { Text = p[0], Label = p[1].Trim() == "1" }).ToList();
+        var reviews = SampleData.YelpReviews(datasets);
         var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(reviews), testFraction: 0.2, seed: 1);
         var reloaded = ml.Model.Load(path, out _);
         var classifier = ml.Transforms.CopyColumns("Features", "Embedding")
