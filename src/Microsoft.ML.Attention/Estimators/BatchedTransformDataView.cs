@@ -4,11 +4,16 @@ namespace Microsoft.ML.Attention;
 
 /// <summary>
 /// The output of <see cref="TransformerTextTransformer.Transform"/>: the input columns plus the task's output columns, computed
-/// <c>batchSize</c> rows per forward pass. A second, look-ahead cursor over the input reads the text of the next batch while the
-/// main cursor passes the input columns through row by row; both see the rows in the same order.
+/// <c>batchSize</c> rows per forward pass. A second, look-ahead cursor over the input reads the text of the next
+/// <see cref="WindowBatches"/> batches while the main cursor passes the input columns through row by row; both see the rows in the
+/// same order. Within that window the rows are scored in batches of similar length (sorted by text length), so that each batch is
+/// padded only to its own longest row; the results are served back in the input's order.
 /// </summary>
 internal sealed class BatchedTransformDataView : IDataView
 {
+    /// <summary>Batches read ahead and sorted by length together: 8 batches cut the padding of mixed-length text several-fold.</summary>
+    public const int WindowBatches = 8;
+
     private readonly IDataView _input;
     private readonly IRowScorer _scorer;
     private readonly int _batchSize;
@@ -89,8 +94,9 @@ internal sealed class BatchedTransformDataView : IDataView
 
         private void ReadNextBatch()
         {
-            var rows = new List<string[]>(_parent._batchSize);
-            while (rows.Count < _parent._batchSize && _lookAhead!.MoveNext())
+            int batchSize = _parent._batchSize;
+            var rows = new List<string[]>(batchSize * WindowBatches);
+            while (rows.Count < batchSize * WindowBatches && _lookAhead!.MoveNext())
             {
                 var texts = new string[_textGetters.Length];
                 for (int k = 0; k < texts.Length; k++)
@@ -103,7 +109,17 @@ internal sealed class BatchedTransformDataView : IDataView
             }
             if (rows.Count == 0)
                 throw new InvalidOperationException("The input data view returned fewer rows to its second cursor than to its first.");
-            _batch = _parent._scorer.Score(rows);
+
+            // Score in order of length (a stable sort: equal lengths keep their order), then put each result back at its row.
+            int[] order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Sum(text => text.Length)).ToArray();
+            _batch = new object[rows.Count][];
+            for (int start = 0; start < order.Length; start += batchSize)
+            {
+                int[] chunk = order[start..Math.Min(order.Length, start + batchSize)];
+                object[][] scored = _parent._scorer.Score(chunk.Select(i => rows[i]).ToList());
+                for (int j = 0; j < chunk.Length; j++)
+                    _batch[chunk[j]] = scored[j];
+            }
         }
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)

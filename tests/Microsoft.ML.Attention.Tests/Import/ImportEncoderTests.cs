@@ -90,8 +90,10 @@ public sealed class ImportEncoderTests
         using Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator = encoder.AsEmbeddingGenerator();
         var generated = await generator.GenerateAsync(Texts);
         Assert.Equal(Texts.Count, generated.Count);
+        // Transform scores rows in batches of similar length, the generator in the order given: the padding differs, so the float
+        // sums may differ in the last bits.
         for (int i = 0; i < Texts.Count; i++)
-            Assert.Equal(expected[i], generated[i].Vector.ToArray());
+            Assert.True(expected[i].Zip(generated[i].Vector.ToArray(), (a, b) => Math.Abs(a - b)).Max() <= 1e-5, $"row {i}");
         var metadata = (Microsoft.Extensions.AI.EmbeddingGeneratorMetadata?)generator.GetService(typeof(Microsoft.Extensions.AI.EmbeddingGeneratorMetadata));
         Assert.Equal(384, metadata!.DefaultModelDimensions);
     }
