@@ -3,6 +3,7 @@
 //   sections: yelp, sst2, sst2-mlm (from scratch / self-pretrained; the default set), yelp-pretrained, yelp-embeddings,
 //   sst2-pretrained (from the imported all-MiniLM-L6-v2), encoder-speed (Transform rows/s against ONNX Runtime);
 //   --sst2-rows: SST-2 training phrases for the transformer runs (default 20000);
+//   --progress: print training progress lines (every 100 steps of the pretrained runs);
 //   --keep-native-memory false: train with glibc's default allocator behaviour (RetainFreedMemory = false), for the A/B figure.
 using System.Diagnostics;
 using Microsoft.ML;
@@ -18,6 +19,8 @@ int sst2Rows = args.SkipWhile(a => a != "--sst2-rows").Skip(1).Select(int.Parse)
 bool retainFreedMemory = args.SkipWhile(a => a != "--keep-native-memory").Skip(1).Select(bool.Parse).DefaultIfEmpty(true).First();
 
 var ml = new MLContext(seed: 1);
+if (args.Contains("--progress"))
+    ml.Log += (_, e) => { if (e.Message.Contains("step") || e.Message.Contains("parameters")) Console.WriteLine($"  {DateTime.Now:HH:mm:ss} {e.Message}"); };
 var table = new List<string> { "| data | method | accuracy | wall time | config |", "|---|---|---|---|---|" };
 var total = Stopwatch.StartNew();
 Console.WriteLine($"Microsoft.ML.Attention classification benchmark; {Environment.ProcessorCount} cores; torch threads {TorchSharp.torch.get_num_threads()}");
@@ -97,7 +100,7 @@ TransformerTextOptions FromMiniLm(int epochs, int batch, double lr) => new()
     LearningRate = lr,
     WeightDecay = 0.01,
     Seed = 1,
-    LogEverySteps = 0,
+    LogEverySteps = 100,
     Device = TransformerDevice.Cpu,
     RetainFreedMemory = retainFreedMemory,
 };
