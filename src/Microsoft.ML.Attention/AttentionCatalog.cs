@@ -1,4 +1,5 @@
 using Microsoft.ML.Attention.Generation;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention;

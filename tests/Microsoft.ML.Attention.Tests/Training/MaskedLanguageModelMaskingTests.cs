@@ -1,5 +1,5 @@
 using Microsoft.ML.Attention.Tokenization;
-using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Attention.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,12 +1,13 @@
+using Microsoft.ML.Attention.Training;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention.Training;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>Pretrains a <see cref="MaskedLanguageModel"/> on raw text rows (one row = one sequence, truncated to the context).</summary>
-internal static class MaskedLanguageModelTrainer
+internal static class MaskedLanguageModelingTrainer
 {
     public static TrainingResult Train(MaskedLanguageModel model, TextTokenizer tokenizer, IReadOnlyList<string> texts,
         IReadOnlyList<string>? validationTexts, TrainingSettings settings, double maskProbability, Device device, Action<string> log)

@@ -1,3 +1,5 @@
+using Microsoft.ML.Attention.Tasks;
+
 namespace Microsoft.ML.Attention;
 
 /// <summary>Checks <see cref="TransformerTextOptions"/> when the estimator is created; each message names the option and its value.</summary>
@@ -5,7 +7,7 @@ internal static class OptionsValidation
 {
     public static void Validate(TransformerTextOptions o)
     {
-        Require(Enum.IsDefined(o.Task), nameof(o.Task), o.Task, "is not a TransformerTask");
+        Require(TaskRegistry.TryGet(o.Task, out _), nameof(o.Task), o.Task, "is not a registered TransformerTask");
         Require(!string.IsNullOrWhiteSpace(o.TextColumnName), nameof(o.TextColumnName), o.TextColumnName, "must name a column");
         Require(o.OutputColumnName is null || o.OutputColumnName.Trim().Length > 0, nameof(o.OutputColumnName), o.OutputColumnName, "must name a column (or be null for the task's default)");
         Require(o.Model is not null, nameof(o.Model), o.Model, "must be set");
@@ -32,8 +34,6 @@ internal static class OptionsValidation
             nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
         Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");
         Require(o.EarlyStoppingPatience >= 0, nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "must be 0 (off) or positive");
-        Require(o.Task != TransformerTask.TextClassification || o.OutputColumnName is null, nameof(o.OutputColumnName), o.OutputColumnName,
-            "must be null for TextClassification (its columns are PredictedLabel, Score and Probability, as ML.NET's evaluators expect)");
         // The vocabulary size comes from the tokenizer at Fit; every other field is checked now.
         if (o.InitialModel is null)
             (o.Model!.VocabularySize == 0 ? o.Model with { VocabularySize = 1 } : o.Model).Validate();
@@ -52,7 +52,8 @@ internal static class OptionsValidation
         }
     }
 
-    private static void Require(bool condition, string option, object? value, string rule)
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="option"/> and its value unless <paramref name="condition"/> holds.</summary>
+    public static void Require(bool condition, string option, object? value, string rule)
     {
         if (!condition)
             throw new ArgumentOutOfRangeException(option, value, $"{nameof(TransformerTextOptions)}.{option} {rule}; it is {value ?? "null"}.");

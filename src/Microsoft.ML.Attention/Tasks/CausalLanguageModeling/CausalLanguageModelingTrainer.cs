@@ -1,16 +1,17 @@
+using Microsoft.ML.Attention.Training;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention.Training;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Pretrains a <see cref="CausalLanguageModel"/> with the next-token objective on one token stream: documents are joined
 /// (<see cref="JoinDocuments"/>) and cut into windows of the context length. A window starting at <c>s</c> feeds tokens
 /// <c>[s, s + T)</c> and predicts tokens <c>[s + 1, s + T + 1)</c>.
 /// </summary>
-internal static class CausalLanguageModelTrainer
+internal static class CausalLanguageModelingTrainer
 {
     /// <summary>Target value of padded positions: they add nothing to the loss.</summary>
     public const long IgnoreIndex = -100;

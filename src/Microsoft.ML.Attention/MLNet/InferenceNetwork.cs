@@ -1,4 +1,6 @@
+using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,6 +20,7 @@ internal sealed class InferenceNetwork : IDisposable
         if (precision == InferencePrecision.Float32)
         {
             Network = model.Network;
+            Backbone = model.Backbone;
             return;
         }
 
@@ -25,24 +28,28 @@ internal sealed class InferenceNetwork : IDisposable
         try
         {
             using (no_grad())
-                copy.load_state_dict(model.Network.state_dict(), strict: true);
-            copy.to(ScalarType.BFloat16);
-            copy.to(model.Device);
-            copy.eval();
+                copy.Module.load_state_dict(model.Network.state_dict(), strict: true);
+            copy.Module.to(ScalarType.BFloat16);
+            copy.Module.to(model.Device);
+            copy.Module.eval();
         }
         catch
         {
-            copy.Dispose();
+            copy.Module.Dispose();
             throw;
         }
-        _copy = copy;
-        Network = copy;
+        _copy = copy.Module;
+        Network = copy.Module;
+        Backbone = copy.Backbone;
     }
 
     public InferencePrecision Precision { get; }
 
     /// <summary>The network to run: <see cref="TransformerTextModel.Network"/> for float32, its bfloat16 copy otherwise.</summary>
     public nn.Module Network { get; }
+
+    /// <summary>The backbone of <see cref="Network"/>.</summary>
+    public TransformerBackbone Backbone { get; }
 
     public void Dispose() => _copy?.Dispose();
 }

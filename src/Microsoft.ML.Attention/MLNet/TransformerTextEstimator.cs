@@ -1,11 +1,5 @@
-using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
-using Microsoft.ML.Attention.Tokenization;
-using Microsoft.ML.Attention.Training;
-using Microsoft.ML.Data;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention;
 
@@ -31,6 +25,7 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
 {
     private readonly IHost _host;
     private readonly TransformerTextOptions _options;
+    private readonly ITaskDefinition _task;
 
     internal TransformerTextEstimator(IHostEnvironment env, TransformerTextOptions options)
     {
@@ -38,6 +33,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         _host = env.Register(nameof(TransformerTextEstimator));
         _host.CheckValue(options, nameof(options));
         OptionsValidation.Validate(options);
+        _task = TaskRegistry.Get(options.Task);
+        _task.Validate(options);
         _options = options;
     }
 
@@ -48,31 +45,14 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         SchemaChecks.CheckTextColumn(_host, input.Schema, _options.TextColumnName, nameof(input));
         using var channel = _host.Start("Fit");
         using var session = new FitSession(_host, _options, channel);
-        return _options.Task switch
-        {
-            TransformerTask.MaskedLanguageModeling => MaskedLanguageModelFitter.Fit(session, input),
-            TransformerTask.CausalLanguageModeling => CausalLanguageModelFitter.Fit(session, input),
-            TransformerTask.TextClassification => TextClassificationFitter.Fit(session, input),
-            _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Task), _options.Task, "Unknown task."),
-        };
+        return _task.Fit(session, input);
     }
 
-    /// <summary>The input schema plus the output column.</summary>
+    /// <summary>The input schema plus the task's output columns.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
         SchemaChecks.CheckTextColumn(_host, inputSchema, _options.TextColumnName, nameof(inputSchema));
-        if (_options.Task == TransformerTask.TextClassification)
-            return TextClassificationFitter.GetOutputSchema(_host, inputSchema, _options);
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        if (_options.Task == TransformerTask.CausalLanguageModeling)
-        {
-            string generated = _options.OutputColumnName ?? CausalLanguageModelFitter.DefaultOutputColumnName;
-            columns[generated] = new SchemaShape.Column(generated, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
-            return new SchemaShape(columns.Values);
-        }
-        string output = _options.OutputColumnName ?? MaskedLanguageModelFitter.DefaultOutputColumnName;
-        columns[output] = new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
-        return new SchemaShape(columns.Values);
+        return _task.GetOutputSchema(_host, inputSchema, _options);
     }
 }

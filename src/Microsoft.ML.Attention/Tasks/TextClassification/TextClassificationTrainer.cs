@@ -1,16 +1,17 @@
+using Microsoft.ML.Attention.Training;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention.Training;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Fine-tunes a <see cref="SequenceClassifier"/> on labeled texts: cross-entropy over C classes, or, for a binary head
 /// (one logit), binary cross-entropy on the logit. The validation set, when given, is scored whole after every epoch
 /// (accuracy is the early-stopping score, loss is logged with it).
 /// </summary>
-internal static class ClassificationTrainer
+internal static class TextClassificationTrainer
 {
     /// <param name="model">The classifier; <see cref="SequenceClassifier.ClassCount"/> 1 means binary.</param>
     /// <param name="tokenizer">The model's tokenizer.</param>
@@ -40,19 +41,10 @@ internal static class ClassificationTrainer
         }
     }
 
-    /// <summary>Logits of a batch of rows: [B, C], or [B, 1] for a binary head.</summary>
-    public static Tensor Logits(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<string> texts, IReadOnlyList<string>? secondTexts, Device device)
-    {
-        using var scope = NewDisposeScope();
-        var batch = BatchEncoder.EncodeForEncoder(tokenizer, texts, model.Backbone.Config.MaxSequenceLength, secondTexts);
-        var (ids, mask) = batch.ToTensors(device);                     // [B, T]
-        return model.forward(ids, mask).MoveToOuterDisposeScope();     // [B, C]
-    }
-
     private static Tensor Loss(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, Device device, nn.Reduction reduction)
     {
         using var scope = NewDisposeScope();
-        var logits = Logits(model, tokenizer, rows.Select(r => r.Text).ToList(), SecondTexts(rows), device);   // [B, C]
+        var logits = TextClassificationForward.Logits(model, tokenizer, rows.Select(r => r.Text).ToList(), SecondTexts(rows), device);   // [B, C]
         var labels = tensor(rows.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);           // [B]
         return LossOf(logits, labels, reduction).MoveToOuterDisposeScope();
     }
@@ -72,7 +64,7 @@ internal static class ClassificationTrainer
         {
             using var scope = NewDisposeScope();
             var batch = rows.Skip(start).Take(batchSize).ToList();
-            var logits = Logits(model, tokenizer, batch.Select(r => r.Text).ToList(), SecondTexts(batch), device);   // [B, C]
+            var logits = TextClassificationForward.Logits(model, tokenizer, batch.Select(r => r.Text).ToList(), SecondTexts(batch), device);   // [B, C]
             var labels = tensor(batch.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);         // [B]
             var predicted = model.ClassCount == 1 ? logits.squeeze(1).gt(0).to(int64) : logits.argmax(1);           // [B]
             correct += predicted.eq(labels).sum().item<long>();

@@ -81,22 +81,22 @@ internal sealed class FitSession : IDisposable
     }
 
     /// <summary>
-    /// The task network for <paramref name="spec"/>, seeded, with the initial model's weights (the whole network for the same task and
-    /// head shape, the shared backbone otherwise), on <see cref="Device"/>.
+    /// The network of <paramref name="task"/>, made by <paramref name="create"/> after seeding, with the initial model's weights (the
+    /// whole network for the same task and head shape, the shared backbone otherwise), on <see cref="Device"/>.
     /// </summary>
-    public nn.Module Network(TaskSpec spec, TransformerConfig config)
+    public TNetwork Network<TNetwork>(TransformerTask task, Func<TNetwork> create) where TNetwork : nn.Module, ITaskNetwork
     {
         manual_seed(Seed);
-        var network = spec.CreateNetwork(config);
+        var network = create();
         if (_initial is not null)
         {
             var from = _initial.Model;
-            bool whole = from.Task == spec.Task && SameShapes(from.Network, network);
-            CopyWeights(whole ? from.Network : from.Backbone, whole ? network : Persistence.TransformerTextModel.BackboneOf(network));
+            bool whole = from.Task == task && SameShapes(from.Network, network);
+            CopyWeights(whole ? from.Network : from.Backbone, whole ? network : network.Backbone);
             Channel.Info($"Starting from InitialModel {Options.InitialModel} ({(whole ? "whole network" : "backbone")}).");
         }
         network.to(Device);
-        Channel.Info($"{spec.Task}: {network.parameters().Sum(p => p.numel()):N0} parameters, device {Device.type}, seed {Seed}.");
+        Channel.Info($"{task}: {network.parameters().Sum(p => p.numel()):N0} parameters, device {Device.type}, seed {Seed}.");
         return network;
     }
 

@@ -5,24 +5,22 @@ using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Sentence embeddings: the backbone's last hidden states pooled over the real tokens, one float vector per row. The backbone runs at
 /// the <see cref="InferenceNetwork"/>'s precision; pooling is float32.
 /// </summary>
-internal sealed class EmbeddingScorer : IRowScorer, IDisposable
+internal sealed class MaskedLanguageModelingScorer : IRowScorer, IDisposable
 {
     private readonly TransformerTextModel _model;
     private readonly InferenceNetwork _inference;
-    private readonly TransformerBackbone _backbone;
     private readonly PoolingKind _pooling;
 
-    public EmbeddingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling)
+    public MaskedLanguageModelingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling)
     {
         _model = model;
         _inference = network;
-        _backbone = TransformerTextModel.BackboneOf(network.Network);
         _pooling = pooling;
         InputColumnNames = [textColumnName];
         OutputColumns = [new DataViewSchema.DetachedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension))];
@@ -42,7 +40,7 @@ internal sealed class EmbeddingScorer : IRowScorer, IDisposable
             _inference.Network.eval();
             var batch = BatchEncoder.EncodeForEncoder(_model.Tokenizer, inputs.Select(row => row[0]).ToList(), _model.Config.MaxSequenceLength);
             var (ids, mask) = batch.ToTensors(_model.Device);
-            var hidden = _backbone.forward(ids, mask, causal: false).to(float32);           // [B, T, D]
+            var hidden = _inference.Backbone.forward(ids, mask, causal: false).to(float32);           // [B, T, D]
             pooled = Pooling.Pool(_pooling, hidden, mask).cpu().data<float>().ToArray();   // [B * D]
         }
         var values = new object[inputs.Count][];

@@ -3,7 +3,7 @@ using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Text generation: each row's prompt is continued with <see cref="TextGenerator"/> under the saved <see cref="GenerationOptions"/>;
@@ -11,12 +11,12 @@ namespace Microsoft.ML.Attention;
 /// on its prompt (a seeded sampler restarts from its seed for every row), so batch Transform, PredictionEngine and
 /// <see cref="TransformerTextTransformer.Generate"/> agree.
 /// </summary>
-internal sealed class GenerationScorer : IRowScorer
+internal sealed class CausalLanguageModelingScorer : IGeneratingScorer
 {
     private readonly TextGenerator _generator;
     private readonly GenerationOptions _generation;
 
-    public GenerationScorer(TransformerTextModel model, string promptColumnName, string outputColumnName, GenerationOptions generation)
+    public CausalLanguageModelingScorer(TransformerTextModel model, string promptColumnName, string outputColumnName, GenerationOptions generation)
     {
         _generator = new TextGenerator((CausalLanguageModel)model.Network, model.Tokenizer);
         _generation = generation;
@@ -27,6 +27,8 @@ internal sealed class GenerationScorer : IRowScorer
     public IReadOnlyList<string> InputColumnNames { get; }
 
     public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+
+    public GenerationOptions Generation => CausalLanguageModelingSpec.Copy(_generation);
 
     /// <summary>Yields the continuation of <paramref name="prompt"/> piece by piece (see <see cref="TextGenerator.Stream"/>).</summary>
     public IEnumerable<string> Stream(string? prompt, CancellationToken cancellationToken) =>

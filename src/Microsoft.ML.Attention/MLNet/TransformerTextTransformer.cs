@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Attention;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -39,7 +40,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         Spec = spec;
         InferenceBatchSize = inferenceBatchSize;
         InferencePrecision = inferencePrecision;
-        _scorer = spec.CreateScorer(model, inferenceBatchSize, inferencePrecision);
+        _scorer = spec.CreateScorer(model, inferencePrecision);
     }
 
     internal TransformerTextModel Model { get; }
@@ -109,7 +110,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// For <see cref="TransformerTask.CausalLanguageModeling"/>: a copy of the generation settings that <see cref="Transform"/>,
     /// <see cref="Generate"/> and <see cref="GenerateStream(string?, CancellationToken)"/> use (saved with the model); null for other tasks.
     /// </summary>
-    public Generation.GenerationOptions? Generation => (Spec as GenerationTaskSpec)?.Generation;
+    public Generation.GenerationOptions? Generation => (_scorer as IGeneratingScorer)?.Generation;
 
     /// <summary>
     /// Generates the continuation of <paramref name="prompt"/>, yielding text pieces as the tokens are produced (a multi-byte character
@@ -131,7 +132,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
     public string Generate(string? prompt) => string.Concat(GenerateStream(prompt));
 
-    private GenerationScorer GenerationScorerOrThrow() => _scorer as GenerationScorer ?? throw new InvalidOperationException(
+    private IGeneratingScorer GenerationScorerOrThrow() => _scorer as IGeneratingScorer ?? throw new InvalidOperationException(
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
         $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");
 
@@ -186,7 +187,9 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         TaskSpec? spec = null;
         TransformerConfig? config = null;
         TextTokenizer? tokenizer = null;
-        Require(ctx.TryLoadBinaryStream(TaskStream, r => spec = TaskSpec.Load(task, r)) && spec is not null, TaskStream);
+        if (!TaskRegistry.TryGet(task, out var definition))
+            throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention.");
+        Require(ctx.TryLoadBinaryStream(TaskStream, r => spec = definition.LoadSpec(r)) && spec is not null, TaskStream);
         Require(ctx.TryLoadBinaryStream(TransformerTextModel.ConfigStream, r => config = TransformerTextModel.LoadConfig(r)) && config is not null,
             TransformerTextModel.ConfigStream);
         Require(ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) && tokenizer is not null,
@@ -202,15 +205,15 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         try
         {
             Require(ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream,
-                r => TransformerTextModel.LoadNetwork(network, r, TransformerTextModel.NetworkStream)), TransformerTextModel.NetworkStream);
+                r => TransformerTextModel.LoadNetwork(network.Module, r, TransformerTextModel.NetworkStream)), TransformerTextModel.NetworkStream);
         }
         catch
         {
-            network.Dispose();
+            network.Module.Dispose();
             throw;
         }
-        network.to(device);
-        network.eval();
+        network.Module.to(device);
+        network.Module.eval();
         var model = new TransformerTextModel(task, config!, tokenizer!, network, device);
         return new TransformerTextTransformer(env, model, spec, batchSize, precision);
     }

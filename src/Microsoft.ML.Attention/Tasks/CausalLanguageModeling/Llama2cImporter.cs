@@ -4,7 +4,7 @@ using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>Builds a generation <see cref="TransformerTextTransformer"/> from a llama2.c checkpoint and tokenizer file.</summary>
 internal static class Llama2cImporter
@@ -21,12 +21,12 @@ internal static class Llama2cImporter
 
         var config = Llama2cCheckpoint.ReadConfig(checkpointPath);
         var tokenizer = TextTokenizer.CreateLlama2c(tokenizerPath, config.VocabularySize);
-        var spec = new GenerationTaskSpec(promptColumnName, outputColumnName, generation);
+        var spec = new CausalLanguageModelingSpec(promptColumnName, outputColumnName, generation);
         var network = Llama2cCheckpoint.Load(checkpointPath);
         var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
         network.to(device);
         network.eval();
-        var model = new TransformerTextModel(spec.Task, network.Backbone.Config, tokenizer, network, device);
+        var model = new TransformerTextModel(spec.Task, network.Backbone.Config, tokenizer, TaskNetwork.Of(network), device);
         return new TransformerTextTransformer(env, model, spec, inferenceBatchSize: 32);
     }
 }

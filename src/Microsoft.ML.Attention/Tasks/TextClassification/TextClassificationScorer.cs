@@ -1,11 +1,10 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
-using Microsoft.ML.Attention.Training;
 using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Classification outputs in the shape ML.NET's own scorers give them, so that the evaluators work unchanged:
@@ -13,14 +12,14 @@ namespace Microsoft.ML.Attention;
 /// binary: <c>PredictedLabel</c> (Boolean, logit &gt; 0), <c>Score</c> (the logit) and <c>Probability</c> (its sigmoid).
 /// The classifier runs at the <see cref="InferenceNetwork"/>'s precision; the logits are cast to float32 before the softmax.
 /// </summary>
-internal sealed class ClassificationScorer : IRowScorer, IDisposable
+internal sealed class TextClassificationScorer : IRowScorer, IDisposable
 {
     private readonly TransformerTextModel _model;
     private readonly InferenceNetwork _inference;
     private readonly SequenceClassifier _network;
-    private readonly ClassificationTaskSpec _spec;
+    private readonly TextClassificationSpec _spec;
 
-    public ClassificationScorer(TransformerTextModel model, InferenceNetwork network, ClassificationTaskSpec spec)
+    public TextClassificationScorer(TransformerTextModel model, InferenceNetwork network, TextClassificationSpec spec)
     {
         _model = model;
         _inference = network;
@@ -43,7 +42,7 @@ internal sealed class ClassificationScorer : IRowScorer, IDisposable
         {
             _network.eval();
             var second = _spec.SecondTextColumnName is null ? null : inputs.Select(row => row[1]).ToList();
-            var output = ClassificationTrainer.Logits(_network, _model.Tokenizer, inputs.Select(row => row[0]).ToList(), second, _model.Device)
+            var output = TextClassificationForward.Logits(_network, _model.Tokenizer, inputs.Select(row => row[0]).ToList(), second, _model.Device)
                 .to(float32);  // [B, C]
             if (!_spec.Label.IsBinary)
                 output = nn.functional.softmax(output, 1);
@@ -72,7 +71,7 @@ internal sealed class ClassificationScorer : IRowScorer, IDisposable
 
     public void Dispose() => _inference.Dispose();
 
-    private static DataViewSchema.DetachedColumn[] MulticlassColumns(ClassificationLabel label)
+    private static DataViewSchema.DetachedColumn[] MulticlassColumns(TextClassificationLabel label)
     {
         var predicted = KindAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
         label.KeyValues?.AddKeyValues(predicted);
@@ -80,8 +79,8 @@ internal sealed class ClassificationScorer : IRowScorer, IDisposable
         label.KeyValues?.AddSlotNames(score);
         return
         [
-            new(ClassificationTaskSpec.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), label.ClassCount), predicted.ToAnnotations()),
-            new(ClassificationTaskSpec.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, label.ClassCount), score.ToAnnotations()),
+            new(TextClassificationSpec.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), label.ClassCount), predicted.ToAnnotations()),
+            new(TextClassificationSpec.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, label.ClassCount), score.ToAnnotations()),
         ];
     }
 
@@ -92,10 +91,10 @@ internal sealed class ClassificationScorer : IRowScorer, IDisposable
         probability.Add(AnnotationUtils.Kinds.IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
         return
         [
-            new(ClassificationTaskSpec.PredictedLabelColumnName, BooleanDataViewType.Instance,
+            new(TextClassificationSpec.PredictedLabelColumnName, BooleanDataViewType.Instance,
                 KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.PredictedLabel).ToAnnotations()),
-            new(ClassificationTaskSpec.ScoreColumnName, NumberDataViewType.Single, KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
-            new(ClassificationTaskSpec.ProbabilityColumnName, NumberDataViewType.Single, probability.ToAnnotations()),
+            new(TextClassificationSpec.ScoreColumnName, NumberDataViewType.Single, KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
+            new(TextClassificationSpec.ProbabilityColumnName, NumberDataViewType.Single, probability.ToAnnotations()),
         ];
     }
 

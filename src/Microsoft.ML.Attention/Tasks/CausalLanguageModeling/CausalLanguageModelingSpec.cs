@@ -1,20 +1,18 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
-using TorchSharp;
-using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// <see cref="TransformerTask.CausalLanguageModeling"/>: a decoder-only <see cref="CausalLanguageModel"/> that continues the text of the
 /// prompt column into the output column, with the <see cref="GenerationOptions"/> kept (a private copy) and saved with the model.
 /// </summary>
-internal sealed class GenerationTaskSpec : TaskSpec
+internal sealed class CausalLanguageModelingSpec : TaskSpec
 {
     private readonly GenerationOptions _generation;
 
-    public GenerationTaskSpec(string promptColumnName, string outputColumnName, GenerationOptions generation)
+    public CausalLanguageModelingSpec(string promptColumnName, string outputColumnName, GenerationOptions generation)
     {
         PromptColumnName = promptColumnName;
         OutputColumnName = outputColumnName;
@@ -31,10 +29,13 @@ internal sealed class GenerationTaskSpec : TaskSpec
 
     public override IReadOnlyList<string> InputColumnNames => [PromptColumnName];
 
-    public override nn.Module CreateNetwork(TransformerConfig config) => new CausalLanguageModel(config);
+    /// <summary>The task's network: a <see cref="CausalLanguageModel"/> with fresh weights.</summary>
+    public static CausalLanguageModel CreateLanguageModel(TransformerConfig config) => new(config);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision) =>
-        new GenerationScorer(model, PromptColumnName, OutputColumnName, _generation);
+    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateLanguageModel(config));
+
+    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
+        new CausalLanguageModelingScorer(model, PromptColumnName, OutputColumnName, _generation);
 
     /// <summary>An independent copy of <paramref name="options"/> (the stop-sequence list included).</summary>
     public static GenerationOptions Copy(GenerationOptions options) => new()
@@ -73,7 +74,7 @@ internal sealed class GenerationTaskSpec : TaskSpec
             writer.Write(stop);
     }
 
-    public static GenerationTaskSpec Load(BinaryReader reader)
+    public static CausalLanguageModelingSpec Load(BinaryReader reader)
     {
         string prompt = reader.ReadString();
         string output = reader.ReadString();
@@ -102,6 +103,6 @@ internal sealed class GenerationTaskSpec : TaskSpec
         {
             throw new InvalidDataException($"The saved model's generation options are invalid: {e.Message}", e);
         }
-        return new GenerationTaskSpec(prompt, output, generation);
+        return new CausalLanguageModelingSpec(prompt, output, generation);
     }
 }

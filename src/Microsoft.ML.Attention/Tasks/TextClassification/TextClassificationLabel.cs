@@ -1,17 +1,17 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// What the label column of <see cref="TransformerTask.TextClassification"/> is: a Boolean (binary: one logit) or a key with
 /// C &gt;= 2 values (multiclass: C logits), with the key values when the column has them.
 /// </summary>
-internal sealed class ClassificationLabel
+internal sealed class TextClassificationLabel
 {
     private const string ExpectedType = "Boolean or Key (e.g. from MapValueToKey)";
 
-    private ClassificationLabel(bool isBinary, int classCount, LabelKeyValues? keyValues)
+    private TextClassificationLabel(bool isBinary, int classCount, LabelKeyValues? keyValues)
     {
         IsBinary = isBinary;
         ClassCount = classCount;
@@ -31,17 +31,17 @@ internal sealed class ClassificationLabel
     public int HeadSize => IsBinary ? 1 : ClassCount;
 
     /// <summary>Reads the label's kind from a data schema; errors name the column and its type.</summary>
-    public static ClassificationLabel FromSchema(IExceptionContext host, DataViewSchema schema, string columnName, string parameterName)
+    public static TextClassificationLabel FromSchema(IExceptionContext host, DataViewSchema schema, string columnName, string parameterName)
     {
         var column = schema.GetColumnOrNull(columnName) ?? throw host.ExceptSchemaMismatch(parameterName, "label", columnName);
         if (column.Type is BooleanDataViewType)
-            return new ClassificationLabel(isBinary: true, classCount: 2, keyValues: null);
+            return new TextClassificationLabel(isBinary: true, classCount: 2, keyValues: null);
         if (column.Type is not KeyDataViewType key)
             throw host.ExceptSchemaMismatch(parameterName, "label", columnName, ExpectedType, column.Type.ToString());
         if (key.Count < 2 || key.Count > int.MaxValue)
             throw host.Except($"Label column '{columnName}' is a key type with {key.Count} value(s); classification needs between 2 and {int.MaxValue} classes.");
         int classCount = (int)key.Count;
-        return new ClassificationLabel(isBinary: false, classCount, LabelKeyValues.FromColumn(host, column, classCount));
+        return new TextClassificationLabel(isBinary: false, classCount, LabelKeyValues.FromColumn(host, column, classCount));
     }
 
     /// <summary>Checks the label column of a schema shape (for <c>GetOutputSchema</c>) and returns it.</summary>
@@ -56,7 +56,7 @@ internal sealed class ClassificationLabel
     }
 
     /// <summary>true when <paramref name="other"/> (e.g. the validation set's label) has the same kind and class count.</summary>
-    public bool SameKind(ClassificationLabel other) => IsBinary == other.IsBinary && ClassCount == other.ClassCount;
+    public bool SameKind(TextClassificationLabel other) => IsBinary == other.IsBinary && ClassCount == other.ClassCount;
 
     /// <summary>"Boolean" or "Key with C values", for messages.</summary>
     public override string ToString() => IsBinary ? "Boolean" : $"Key with {ClassCount} values";
@@ -76,13 +76,13 @@ internal sealed class ClassificationLabel
         KeyValues?.Save(writer);
     }
 
-    public static ClassificationLabel Load(BinaryReader reader)
+    public static TextClassificationLabel Load(BinaryReader reader)
     {
         bool binary = reader.ReadBoolean();
         int classCount = reader.ReadInt32();
         var keyValues = reader.ReadBoolean() ? LabelKeyValues.Load(reader) : null;
         if (classCount < 2 || (binary && classCount != 2) || (keyValues is not null && keyValues.Values.Count != classCount))
             throw new InvalidDataException($"The saved model has an invalid classification label (binary {binary}, {classCount} classes).");
-        return new ClassificationLabel(binary, classCount, keyValues);
+        return new TextClassificationLabel(binary, classCount, keyValues);
     }
 }

@@ -1,14 +1,12 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
-using TorchSharp;
-using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary><see cref="TransformerTask.MaskedLanguageModeling"/>: a masked-LM network whose backbone turns text into a pooled embedding.</summary>
-internal sealed class EmbeddingTaskSpec : TaskSpec
+internal sealed class MaskedLanguageModelingSpec : TaskSpec
 {
-    public EmbeddingTaskSpec(string textColumnName, string outputColumnName, PoolingKind pooling)
+    public MaskedLanguageModelingSpec(string textColumnName, string outputColumnName, PoolingKind pooling)
     {
         TextColumnName = textColumnName;
         OutputColumnName = outputColumnName;
@@ -23,10 +21,13 @@ internal sealed class EmbeddingTaskSpec : TaskSpec
 
     public override IReadOnlyList<string> InputColumnNames => [TextColumnName];
 
-    public override nn.Module CreateNetwork(TransformerConfig config) => new MaskedLanguageModel(config);
+    /// <summary>The task's network: a <see cref="MaskedLanguageModel"/> with fresh weights.</summary>
+    public static MaskedLanguageModel CreateLanguageModel(TransformerConfig config) => new(config);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, int inferenceBatchSize, InferencePrecision precision) =>
-        new EmbeddingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling);
+    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateLanguageModel(config));
+
+    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
+        new MaskedLanguageModelingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling);
 
     // *** Binary format ***
     // string: text column name
@@ -39,13 +40,13 @@ internal sealed class EmbeddingTaskSpec : TaskSpec
         writer.Write((int)Pooling);
     }
 
-    public static EmbeddingTaskSpec Load(BinaryReader reader)
+    public static MaskedLanguageModelingSpec Load(BinaryReader reader)
     {
         string text = reader.ReadString();
         string output = reader.ReadString();
         var pooling = (PoolingKind)reader.ReadInt32();
         if (!Enum.IsDefined(pooling))
             throw new InvalidDataException($"The saved model names an unknown pooling ({(int)pooling}).");
-        return new EmbeddingTaskSpec(text, output, pooling);
+        return new MaskedLanguageModelingSpec(text, output, pooling);
     }
 }

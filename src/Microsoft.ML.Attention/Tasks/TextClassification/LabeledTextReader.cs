@@ -1,7 +1,6 @@
-using Microsoft.ML.Attention.Training;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Reads the text column(s) and the label of a data view into memory for classification. Rows whose label is missing
@@ -10,7 +9,7 @@ namespace Microsoft.ML.Attention;
 internal static class LabeledTextReader
 {
     public static (List<LabeledText> Examples, int MissingLabels) Read(IDataView data, string textColumn, string? secondTextColumn,
-        string labelColumn, ClassificationLabel label)
+        string labelColumn, TextClassificationLabel label)
     {
         var text = data.Schema[textColumn];
         var second = secondTextColumn is null ? (DataViewSchema.Column?)null : data.Schema[secondTextColumn];

@@ -2,7 +2,7 @@ using Microsoft.ML.Attention.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention.Training;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// BERT's masking: each real, non-special token is selected with probability <c>p</c> (at least one per row that has any);

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// The key values of a key-typed label column (its <c>KeyValues</c> annotation: class i+1's name or value), kept as invariant
