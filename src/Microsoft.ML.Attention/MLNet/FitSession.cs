@@ -62,13 +62,16 @@ internal sealed class FitSession : IDisposable
         return (texts, TextColumnReader.Read(Options.ValidationSet, column));
     }
 
-    /// <summary>The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from <paramref name="corpus"/>).</summary>
+    /// <summary>
+    /// The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from
+    /// <paramref name="corpus"/>; the vocabulary file was checked when the estimator was created).
+    /// </summary>
     public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Model.Tokenizer ?? Options.Tokenizer switch
     {
         TokenizerKind.Gpt2 => TextTokenizer.CreateGpt2(),
-        TokenizerKind.WordPiece => TextTokenizer.CreateWordPiece(RequireVocabularyFile(), Options.LowerCase),
+        TokenizerKind.WordPiece => TextTokenizer.CreateWordPiece(Options.VocabularyPath!, Options.LowerCase),
         TokenizerKind.Character => TextTokenizer.CreateCharacter(corpus),
-        TokenizerKind.Llama2c => TextTokenizer.CreateLlama2c(RequireVocabularyFile()),
+        TokenizerKind.Llama2c => TextTokenizer.CreateLlama2c(Options.VocabularyPath!),
         _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Tokenizer), Options.Tokenizer, "Unknown tokenizer."),
     };
 
@@ -112,16 +115,6 @@ internal sealed class FitSession : IDisposable
     public void Log(string message) => Channel.Info(message);
 
     public void Dispose() => _initial?.Dispose();
-
-    private string RequireVocabularyFile()
-    {
-        string? path = Options.VocabularyPath;
-        if (string.IsNullOrWhiteSpace(path))
-            throw new ArgumentException($"Tokenizer {Options.Tokenizer} needs {nameof(TransformerTextOptions.VocabularyPath)}, which is not set.", nameof(TransformerTextOptions.VocabularyPath));
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{nameof(TransformerTextOptions.VocabularyPath)} '{path}' does not exist.", path);
-        return path;
-    }
 
     private static bool SameShapes(nn.Module a, nn.Module b)
     {

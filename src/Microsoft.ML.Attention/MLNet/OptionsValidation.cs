@@ -1,4 +1,5 @@
 using Microsoft.ML.Attention.Tasks;
+using Microsoft.ML.Attention.Tokenization;
 
 namespace Microsoft.ML.Attention;
 
@@ -34,6 +35,12 @@ internal static class OptionsValidation
             nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
         Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");
         Require(o.EarlyStoppingPatience >= 0, nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "must be 0 (off) or positive");
+        if (o.InitialModel is null && o.Tokenizer is TokenizerKind.WordPiece or TokenizerKind.Llama2c)
+        {
+            Require(!string.IsNullOrWhiteSpace(o.VocabularyPath), nameof(o.VocabularyPath), o.VocabularyPath, $"must name the vocabulary file of Tokenizer {o.Tokenizer}");
+            if (!File.Exists(o.VocabularyPath))
+                throw new FileNotFoundException($"{nameof(TransformerTextOptions)}.{nameof(o.VocabularyPath)} '{o.VocabularyPath}' does not exist.", o.VocabularyPath);
+        }
         // The vocabulary size comes from the tokenizer at Fit; every other field is checked now.
         if (o.InitialModel is null)
             (o.Model!.VocabularySize == 0 ? o.Model with { VocabularySize = 1 } : o.Model).Validate();

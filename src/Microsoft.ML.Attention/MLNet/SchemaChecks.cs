@@ -21,4 +21,12 @@ internal static class SchemaChecks
         if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not TextDataViewType)
             throw host.ExceptSchemaMismatch(parameterName, "text", columnName, "String", column.GetTypeString());
     }
+
+    /// <summary><paramref name="inputSchema"/> with <paramref name="output"/> added (replacing an input column of the same name).</summary>
+    public static SchemaShape WithColumn(SchemaShape inputSchema, SchemaShape.Column output)
+    {
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        columns[output.Name] = output;
+        return new SchemaShape(columns.Values);
+    }
 }

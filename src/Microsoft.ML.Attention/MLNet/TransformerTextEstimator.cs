@@ -36,6 +36,9 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         _task = TaskRegistry.Get(options.Task);
         _task.Validate(options);
         _options = options;
+        using var channel = _host.Start("Options");
+        foreach (string message in IgnoredOptions.Find(options, _task))
+            channel.Warning(message);
     }
 
     /// <summary>Trains the network on <paramref name="input"/> and returns the transformer.</summary>

@@ -21,10 +21,8 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
 
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {
-        var columns = inputSchema.ToDictionary(c => c.Name);
         string output = options.OutputColumnName ?? DefaultOutputColumnName;
-        columns[output] = new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false);
-        return new SchemaShape(columns.Values);
+        return SchemaChecks.WithColumn(inputSchema, new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, isKey: false));
     }
 
     public TaskSpec LoadSpec(BinaryReader reader) => CausalLanguageModelingSpec.Load(reader);

@@ -18,10 +18,8 @@ internal sealed class MaskedLanguageModelingTask : ITaskDefinition
 
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {
-        var columns = inputSchema.ToDictionary(c => c.Name);
         string output = options.OutputColumnName ?? DefaultOutputColumnName;
-        columns[output] = new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false);
-        return new SchemaShape(columns.Values);
+        return SchemaChecks.WithColumn(inputSchema, new SchemaShape.Column(output, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, isKey: false));
     }
 
     public TaskSpec LoadSpec(BinaryReader reader) => MaskedLanguageModelingSpec.Load(reader);
