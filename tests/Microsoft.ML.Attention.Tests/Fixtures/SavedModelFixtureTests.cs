@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Microsoft.ML.Attention.Tests.Fixtures;
 
 /// <summary>
@@ -26,7 +24,7 @@ public class SavedModelFixtureTests
         for (int row = 0; row < expected.Count; row++)
         {
             foreach (string column in fixture.Columns)
-                AssertSameValue(expected[row][column], actual[row][column], $"{name}, row {row}, column {column}");
+                OutputAssert.Same(expected[row][column], actual[row][column], Tolerance, $"{name}, row {row}, column {column}");
         }
     }
 
@@ -59,37 +57,5 @@ public class SavedModelFixtureTests
                 .ToDictionary(parts => parts[0], parts => parts[1]));
         }
         return rows;
-    }
-
-    private static void AssertSameValue(string expected, string actual, string where)
-    {
-        var expectedNumbers = Numbers(expected);
-        var actualNumbers = Numbers(actual);
-        if (expectedNumbers is null || actualNumbers is null)
-        {
-            Assert.True(expected == actual, $"{where}: expected '{expected}', got '{actual}'.");
-            return;
-        }
-        Assert.True(expectedNumbers.Length == actualNumbers.Length, $"{where}: {expectedNumbers.Length} values expected, got {actualNumbers.Length}.");
-        for (int i = 0; i < expectedNumbers.Length; i++)
-        {
-            double difference = Math.Abs(expectedNumbers[i] - actualNumbers[i]);
-            Assert.True(difference <= Tolerance, $"{where}, value {i}: expected {expectedNumbers[i]:R}, got {actualNumbers[i]:R}.");
-        }
-    }
-
-    // Numbers (a score, a key, or a vector as space-separated values); null for text and Booleans, which are compared exactly.
-    private static float[]? Numbers(string value)
-    {
-        if (value.Length == 0)
-            return null;
-        var parts = value.Split(' ');
-        var numbers = new float[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]))
-                return null;
-        }
-        return numbers;
     }
 }
