@@ -143,9 +143,14 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         Model.Dispose();
     }
 
+    // Format history (bump verWrittenCur for every change, keep reading what verWeCanReadBack allows, and add a model saved by the
+    // previous version to tests/Microsoft.ML.Attention.Tests/Fixtures/SavedModels):
+    // 0x00010001: every task (TransformerTask as int: 0 masked-LM embeddings, 1 causal-LM generation, 2 text classification), the
+    //             inference batch size, and the streams Task.bin, Config.json, Tokenizer.bin, Network.bin; the optional stream
+    //             Inference.bin (inference precision) was added without a version change, since a reader treats its absence as Float32.
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "ATTNTEXT",
-        verWrittenCur: 0x00010001, // Initial: masked-LM encoder, embeddings.
+        verWrittenCur: 0x00010001,
         verReadableCur: 0x00010001,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
