@@ -9,7 +9,7 @@ namespace Microsoft.ML.Attention;
 /// </summary>
 internal sealed class TransformerTextRowMapper : IRowMapper
 {
-    private static readonly MethodInfo _makeGetter = typeof(TransformerTextRowMapper).GetMethod(nameof(MakeGetter), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo MakeGetterMethod = typeof(TransformerTextRowMapper).GetMethod(nameof(MakeGetter), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private readonly TransformerTextTransformer _parent;
     private readonly IRowScorer _scorer;
@@ -59,7 +59,7 @@ internal sealed class TransformerTextRowMapper : IRowMapper
             if (!activeOutput(output))
                 continue;
             var rawType = _scorer.OutputColumns[output].Type.RawType;
-            getters[output] = (Delegate)_makeGetter.MakeGenericMethod(rawType).Invoke(null, [new Func<object[]>(Current), output])!;
+            getters[output] = (Delegate)MakeGetterMethod.MakeGenericMethod(rawType).Invoke(null, [new Func<object[]>(Current), output])!;
         }
         return getters;
     }
