@@ -66,8 +66,10 @@ if (sections.Contains("sst2") || sections.Contains("sst2-mlm"))
     var trainView = ml.Data.LoadFromEnumerable(sampled);
     string rowsNote = sst2Rows < train.Count ? $"{sst2Rows} of {train.Count} training phrases (seed 1)" : $"all {train.Count} training phrases";
     if (sections.Contains("sst2"))
+    {
         Report($"SST-2 ({rowsNote}; test 872)", trainView, test, Transformer(epochs: 2, batch: 32, lr: 1e-3), "from scratch",
             baselineTrain: ml.Data.LoadFromEnumerable(train));
+    }
     if (sections.Contains("sst2-mlm"))
     {
         var watch = Stopwatch.StartNew();

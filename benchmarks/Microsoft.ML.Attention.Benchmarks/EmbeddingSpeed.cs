@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
@@ -78,14 +79,14 @@ internal static class EmbeddingSpeed
     private static TransformerTextTransformer Encoder(MLContext ml, TextTokenizer tokenizer, TransformerConfig config,
         InferencePrecision precision, nn.Module? source)
     {
-        var spec = new EmbeddingTaskSpec("Text", "Embedding", PoolingKind.Mean);
+        var spec = new MaskedLanguageModelingSpec("Text", "Embedding", PoolingKind.Mean);
         var network = spec.CreateNetwork(config);
         if (source is not null)
         {
             using (no_grad())
-                network.load_state_dict(source.state_dict());
+                network.Module.load_state_dict(source.state_dict());
         }
-        network.eval();
+        network.Module.eval();
         var model = new TransformerTextModel(spec.Task, config, tokenizer, network, CPU);
         return new TransformerTextTransformer(ml, model, spec, inferenceBatchSize: 32, precision);
     }

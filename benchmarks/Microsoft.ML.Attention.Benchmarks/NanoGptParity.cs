@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Attention.Training;
 using TorchSharp;
@@ -56,6 +57,7 @@ internal static class NanoGptParity
             MaxSteps = iterations,
             BatchSize = BatchSize,
             LearningRate = 1e-3,
+            WarmupFraction = 0,
             WarmupSteps = 100,
             MinimumLearningRateFraction = 0.1,
             WeightDecay = 0.1,
@@ -66,7 +68,7 @@ internal static class NanoGptParity
             Seed = seed,
         };
         var watch = Stopwatch.StartNew();
-        var result = CausalLanguageModelTrainer.Train(model, train, validationTokens: null, stride: 1, settings, CPU,
+        var result = CausalLanguageModelingTrainer.Train(model, train, validationTokens: null, stride: 1, settings, CPU,
             line => Console.WriteLine("  " + line));
         double seconds = watch.Elapsed.TotalSeconds;
         long tokens = (long)result.Steps * BatchSize * BlockSize;
@@ -89,7 +91,7 @@ internal static class NanoGptParity
         for (int i = 0; i < EvalBatches; i++)
         {
             var starts = Enumerable.Range(0, BatchSize).Select(_ => random.Next(tokens.Length - BlockSize)).ToList();
-            var (lossSum, count) = CausalLanguageModelTrainer.LossSum(model, tokens, starts, BlockSize, CPU);
+            var (lossSum, count) = CausalLanguageModelingTrainer.LossSum(model, tokens, starts, BlockSize, CPU);
             using (lossSum)
                 sum += lossSum.item<float>() / count;
         }

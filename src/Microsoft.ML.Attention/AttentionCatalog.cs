@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Attention.Generation;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention;

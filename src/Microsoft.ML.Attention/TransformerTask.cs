@@ -1,13 +1,16 @@
 namespace Microsoft.ML.Attention;
 
-/// <summary>What <see cref="TransformerTextEstimator"/> trains during <c>Fit</c> and what its transformer writes during <c>Transform</c>.</summary>
+/// <summary>
+/// What <see cref="TransformerTextEstimator"/> trains during <c>Fit</c> and what its transformer writes during <c>Transform</c>.
+/// The values are saved in models as integers: a new task takes the next value, and no value is ever renumbered.
+/// </summary>
 public enum TransformerTask
 {
     /// <summary>
     /// Pretrains a bidirectional encoder with the masked-language-modelling objective (BERT) on the text column.
     /// <c>Transform</c> writes a sentence embedding (mask-aware mean of the last hidden states) into the output column.
     /// </summary>
-    MaskedLanguageModeling,
+    MaskedLanguageModeling = 0,
 
     /// <summary>
     /// Pretrains a decoder-only language model (causal attention, next-token loss) on the text column: the rows are joined into one
@@ -15,7 +18,7 @@ public enum TransformerTask
     /// <c>Transform</c> reads the prompt from the same column and writes the generated continuation (text, default column
     /// <c>"GeneratedText"</c>) as set by <see cref="TransformerTextOptions.Generation"/>.
     /// </summary>
-    CausalLanguageModeling,
+    CausalLanguageModeling = 1,
 
     /// <summary>
     /// Fine-tunes a sequence classifier (pooled encoder output, then a linear head) on the text column, or on a pair of text
@@ -23,5 +26,5 @@ public enum TransformerTask
     /// A key-typed label (multiclass) gives <c>PredictedLabel</c> (key) and <c>Score</c> (class probabilities); a Boolean label
     /// (binary) gives <c>PredictedLabel</c> (Boolean), <c>Score</c> (logit) and <c>Probability</c>, as ML.NET's evaluators expect.
     /// </summary>
-    TextClassification,
+    TextClassification = 2,
 }

@@ -6,7 +6,9 @@ namespace Microsoft.ML.Attention;
 
 /// <summary>
 /// Options of <see cref="TransformerTextEstimator"/>: the task, the columns, the model, the tokenizer and the training run.
-/// Every option is checked when the estimator is created; an invalid one fails with its name and value.
+/// Every option is checked when the estimator is created; an invalid one fails with its name and value. An option set to something
+/// other than its default that the chosen task, tokenizer or <see cref="InitialModel"/> does not read is reported as a warning in
+/// the ML.NET log (<c>mlContext.Log</c>) when the estimator is created, and has no effect.
 /// </summary>
 public sealed class TransformerTextOptions
 {
@@ -36,7 +38,8 @@ public sealed class TransformerTextOptions
 
     /// <summary>
     /// The vocabulary file for <see cref="TokenizerKind.WordPiece"/> (a BERT <c>vocab.txt</c>) or <see cref="TokenizerKind.Llama2c"/>
-    /// (a llama2.c <c>tokenizer.bin</c>). Default: <c>null</c>. Its content is stored in the saved model.
+    /// (a llama2.c <c>tokenizer.bin</c>). Default: <c>null</c>. Its content is stored in the saved model. Required by those two
+    /// tokenizers (unless <see cref="InitialModel"/> is set): the estimator's creation fails when it is missing or does not exist.
     /// </summary>
     public string? VocabularyPath { get; set; }
 

@@ -2,7 +2,6 @@
 // input.txt: one row per line, the text of column "Text", or of <name> when given (empty lines are empty texts; "\n" stands for a
 // line break). With --second-column, each line is "<first><TAB><second>" for a two-text (pair) model.
 // output.txt: one line per row per requested column: the values, floats in round-trip format ("R").
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -44,41 +43,9 @@ using var cursor = output.GetRowCursor(columns);
 while (cursor.MoveNext())
 {
     foreach (var column in columns)
-        writer.WriteLine($"{column.Name}\t{Read(cursor, column)}");
+        writer.WriteLine($"{column.Name}\t{ColumnText.Read(cursor, column)}");
 }
 return 0;
-
-static string Read(DataViewRow row, DataViewSchema.Column column)
-{
-    var type = column.Type;
-    if (type is VectorDataViewType vectorType && vectorType.ItemType.RawType == typeof(float))
-    {
-        VBuffer<float> vector = default;
-        row.GetGetter<VBuffer<float>>(column)(ref vector);
-        return string.Join(" ", vector.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-    }
-    if (type.RawType == typeof(float))
-    {
-        float value = 0;
-        row.GetGetter<float>(column)(ref value);
-        return value.ToString("R", CultureInfo.InvariantCulture);
-    }
-    if (type.RawType == typeof(bool))
-    {
-        bool value = false;
-        row.GetGetter<bool>(column)(ref value);
-        return value.ToString();
-    }
-    if (type.RawType == typeof(uint))
-    {
-        uint value = 0;
-        row.GetGetter<uint>(column)(ref value);
-        return value.ToString(CultureInfo.InvariantCulture);
-    }
-    ReadOnlyMemory<char> text = default;
-    row.GetGetter<ReadOnlyMemory<char>>(column)(ref text);
-    return text.ToString().Replace("\n", "\\n");
-}
 
 internal sealed class Row
 {

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Attention.Modeling;
 /// vocabulary, which is the token-embedding matrix when <see cref="TransformerConfig.TieEmbeddings"/>, else its own
 /// <c>Linear(D, V)</c> without bias. State-dict keys: <c>backbone.*</c>, and <c>lm_head.weight</c> [V, D] when untied.
 /// </summary>
-public sealed class CausalLanguageModel : nn.Module
+public sealed class CausalLanguageModel : nn.Module, ITaskNetwork
 {
     [ComponentName(Name = "backbone")]
     private readonly TransformerBackbone backbone;

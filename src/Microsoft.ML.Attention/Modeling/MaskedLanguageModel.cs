@@ -11,7 +11,7 @@ namespace Microsoft.ML.Attention.Modeling;
 /// <see cref="TransformerConfig.TieEmbeddings"/>, else its own [V, D] matrix.
 /// State-dict keys: <c>backbone.*</c>, <c>dense.*</c>, <c>norm.*</c>, <c>decoder_bias</c> [V], and <c>decoder.weight</c> when untied.
 /// </summary>
-public sealed class MaskedLanguageModel : nn.Module<Tensor, Tensor, Tensor>
+public sealed class MaskedLanguageModel : nn.Module<Tensor, Tensor, Tensor>, ITaskNetwork
 {
     [ComponentName(Name = "backbone")]
     private readonly TransformerBackbone backbone;

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Attention.Modeling;
 /// Sequence classification: a bidirectional <see cref="TransformerBackbone"/>, <see cref="Pooling"/>, dropout and
 /// <c>Linear(D, classCount)</c>. State-dict keys: <c>backbone.*</c>, <c>classifier.weight</c> [C, D], <c>classifier.bias</c> [C].
 /// </summary>
-public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>
+public sealed class SequenceClassifier : nn.Module<Tensor, Tensor, Tensor>, ITaskNetwork
 {
     [ComponentName(Name = "backbone")]
     private readonly TransformerBackbone backbone;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Attention.Modeling;
 /// <see cref="TransformerBackbone"/> and <c>Linear(D, 2)</c> split into start and end logits.
 /// State-dict keys: <c>backbone.*</c>, <c>qa_outputs.weight</c> [2, D], <c>qa_outputs.bias</c> [2].
 /// </summary>
-public sealed class SpanExtractor : nn.Module<Tensor, Tensor, (Tensor Start, Tensor End)>
+public sealed class SpanExtractor : nn.Module<Tensor, Tensor, (Tensor Start, Tensor End)>, ITaskNetwork
 {
     [ComponentName(Name = "backbone")]
     private readonly TransformerBackbone backbone;

@@ -15,17 +15,18 @@ internal sealed class TransformerTextModel : IDisposable
     //   "Config.json"  : TransformerConfig as JSON (UTF-8)
     //   "Tokenizer.bin": TextTokenizer.Save
     //   "Network.bin"  : TorchSharp module.save of the task network (state dict)
-    // The task's own settings (columns, head sizes, labels) are written by the transformer (see TaskSpec).
+    // The task's own settings (columns, head sizes, labels) are written by the transformer (see Tasks/TaskSpec).
     internal const string ConfigStream = "Config.json";
     internal const string TokenizerStream = "Tokenizer.bin";
     internal const string NetworkStream = "Network.bin";
 
-    public TransformerTextModel(TransformerTask task, TransformerConfig config, TextTokenizer tokenizer, nn.Module network, Device device)
+    public TransformerTextModel(TransformerTask task, TransformerConfig config, TextTokenizer tokenizer, TaskNetwork network, Device device)
     {
         Task = task;
         Config = config;
         Tokenizer = tokenizer;
-        Network = network;
+        Network = network.Module;
+        Backbone = network.Backbone;
         Device = device;
     }
 
@@ -35,18 +36,8 @@ internal sealed class TransformerTextModel : IDisposable
     public nn.Module Network { get; }
     public Device Device { get; }
 
-    /// <summary>The encoder/decoder stack shared by every task network.</summary>
-    public TransformerBackbone Backbone => BackboneOf(Network);
-
-    /// <summary>The backbone of any task network.</summary>
-    public static TransformerBackbone BackboneOf(nn.Module network) => network switch
-    {
-        MaskedLanguageModel m => m.Backbone,
-        CausalLanguageModel c => c.Backbone,
-        SequenceClassifier s => s.Backbone,
-        SpanExtractor q => q.Backbone,
-        _ => throw new InvalidOperationException($"Unknown task network {network.GetType().Name}."),
-    };
+    /// <summary>The encoder/decoder stack shared by every task network (part of <see cref="Network"/>).</summary>
+    public TransformerBackbone Backbone { get; }
 
     public void SaveConfig(BinaryWriter writer) => writer.Write(Config.ToJson());
 

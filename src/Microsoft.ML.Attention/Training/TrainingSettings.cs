@@ -1,21 +1,25 @@
 namespace Microsoft.ML.Attention.Training;
 
-/// <summary>The optimizer and schedule settings of one training run (plain values; the ML.NET options map onto them).</summary>
+/// <summary>
+/// The optimizer and schedule settings of one training run: plain values with no defaults of their own. The estimator builds them
+/// from <see cref="TransformerTextOptions"/> (whose documented defaults are the only ones) in <see cref="FitSession"/>; the
+/// benchmarks set every value for their reference configurations.
+/// </summary>
 internal sealed record TrainingSettings
 {
-    public int Epochs { get; init; } = 1;
-    public int MaxSteps { get; init; }
-    public int BatchSize { get; init; } = 16;
-    public double LearningRate { get; init; } = 5e-4;
-    public double WarmupFraction { get; init; } = 0.06;
-    public int WarmupSteps { get; init; } = -1;               // >= 0 overrides WarmupFraction
-    public double MinimumLearningRateFraction { get; init; } = 0.1;
-    public double WeightDecay { get; init; } = 0.01;
-    public double AdamBeta1 { get; init; } = 0.9;
-    public double AdamBeta2 { get; init; } = 0.999;
-    public double GradientClipNorm { get; init; } = 1.0;
-    public int LogEverySteps { get; init; } = 50;
-    public int Seed { get; init; } = 1;
+    public required int Epochs { get; init; }
+    public required int MaxSteps { get; init; }
+    public required int BatchSize { get; init; }
+    public required double LearningRate { get; init; }
+    public required double WarmupFraction { get; init; }
+    public int WarmupSteps { get; init; } = -1;               // >= 0 overrides WarmupFraction (benchmarks only; not an ML.NET option)
+    public required double MinimumLearningRateFraction { get; init; }
+    public required double WeightDecay { get; init; }
+    public required double AdamBeta1 { get; init; }
+    public required double AdamBeta2 { get; init; }
+    public required double GradientClipNorm { get; init; }
+    public required int LogEverySteps { get; init; }
+    public required int Seed { get; init; }
 
     /// <summary>Total optimizer steps for <paramref name="exampleCount"/> training examples.</summary>
     public int TotalSteps(int exampleCount)

@@ -19,12 +19,13 @@ public class TextClassificationTests
         Assert.Equal(NumberDataViewType.Single, output.Schema["Score"].Type);
         Assert.Equal(NumberDataViewType.Single, output.Schema["Probability"].Type);
         var metrics = ml.BinaryClassification.Evaluate(output);
-        Assert.InRange(metrics.Accuracy, 0, 1);
-        Assert.True(double.IsFinite(metrics.LogLoss));
-
         var scores = output.GetColumn<float>("Score").ToArray();
         var probabilities = output.GetColumn<float>("Probability").ToArray();
         var predicted = output.GetColumn<bool>("PredictedLabel").ToArray();
+        var labels = output.GetColumn<bool>("Label").ToArray();
+        Assert.Equal(predicted.Zip(labels).Count(p => p.First == p.Second) / (double)labels.Length, metrics.Accuracy, 9);
+        Assert.True(double.IsFinite(metrics.LogLoss));
+
         for (int i = 0; i < scores.Length; i++)
         {
             Assert.Equal(1 / (1 + Math.Exp(-scores[i])), probabilities[i], 5);
@@ -57,7 +58,9 @@ public class TextClassificationTests
         Assert.All(output.GetColumn<string>("PredictedCategory"), c => Assert.Contains(c, new[] { "pos", "neg", "short" }));
 
         var metrics = ml.MulticlassClassification.Evaluate(output, labelColumnName: "Category");
-        Assert.InRange(metrics.MicroAccuracy, 0, 1);
+        var predictedKeys = output.GetColumn<uint>("PredictedLabel").ToArray();
+        var actualKeys = output.GetColumn<uint>("Category").ToArray();
+        Assert.Equal(predictedKeys.Zip(actualKeys).Count(p => p.First == p.Second) / (double)actualKeys.Length, metrics.MicroAccuracy, 9);
         Assert.Equal(3, metrics.PerClassLogLoss.Count);
     }
 

@@ -12,7 +12,7 @@ public class HuggingFaceParityTests
 {
     private sealed record Row(string Text, int[] Wordpiece, int[] Gpt2);
 
-    private static readonly List<Row> _rows = Load();
+    private static readonly List<Row> Rows = Load();
 
     private static List<Row> Load()
     {
@@ -30,7 +30,7 @@ public class HuggingFaceParityTests
         var tokenizer = TextTokenizer.CreateGpt2();
         // Microsoft.ML.Tokenizers encodes the text "<|endoftext|>" as the special token 50256 (as GPT-2's own tokenizer does when
         // specials are allowed); the plain Hugging Face BPE model has no special tokens. Every other row must match exactly.
-        var rows = _rows.Where(r => !r.Text.Contains("<|endoftext|>")).ToList();
+        var rows = Rows.Where(r => !r.Text.Contains("<|endoftext|>")).ToList();
         Assert.Equal(151, rows.Count);
         var mismatches = rows.Where(r => !tokenizer.Encode(r.Text).SequenceEqual(r.Gpt2)).Select(r => r.Text).ToList();
         Assert.Empty(mismatches);
@@ -40,7 +40,7 @@ public class HuggingFaceParityTests
     public void WordPiece_ids_equal_hugging_face_bert_uncased()
     {
         var tokenizer = TextTokenizer.CreateWordPiece(TestData.Path("vocab", "bert-base-uncased", "vocab.txt"));
-        var mismatches = _rows.Where(r => !tokenizer.Encode(r.Text).SequenceEqual(r.Wordpiece))
+        var mismatches = Rows.Where(r => !tokenizer.Encode(r.Text).SequenceEqual(r.Wordpiece))
             .Select(r => Describe(r.Text, tokenizer.Encode(r.Text), r.Wordpiece)).ToList();
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches:\n" + string.Join("\n", mismatches));
     }

@@ -1,5 +1,5 @@
 using Microsoft.ML.Attention.Tokenization;
-using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Attention.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,12 +7,12 @@ namespace Microsoft.ML.Attention.Tests.Training;
 
 public class MaskedLanguageModelMaskingTests
 {
-    private static readonly TextTokenizer _tokenizer = TextTokenizer.CreateGpt2();
+    private static readonly TextTokenizer Tokenizer = TextTokenizer.CreateGpt2();
 
     [Fact]
     public void Selects_15_percent_and_masks_80_randomizes_10_keeps_10_percent()
     {
-        using var masking = new MaskedLanguageModelMasking(_tokenizer, _tokenizer.VocabularySize, 0.15);
+        using var masking = new MaskedLanguageModelMasking(Tokenizer, Tokenizer.VocabularySize, 0.15);
         using var generator = new Generator(7);
         using var ids = randint(0, 50000, [256, 128], generator: generator);   // content ids only (specials are >= 50256)
         using var mask = ones(256, 128, dtype: int64);
@@ -24,7 +24,7 @@ public class MaskedLanguageModelMaskingTests
             using var selected = labels.ne(MaskedLanguageModelMasking.IgnoreIndex);
             double total = ids.numel();
             double chosen = selected.sum().item<long>();
-            double masked = inputs.eq(_tokenizer.Special.Mask).logical_and(selected).sum().item<long>();
+            double masked = inputs.eq(Tokenizer.Special.Mask).logical_and(selected).sum().item<long>();
             double unchanged = inputs.eq(ids).logical_and(selected).sum().item<long>();
             double random = chosen - masked - unchanged;
 
@@ -41,9 +41,9 @@ public class MaskedLanguageModelMaskingTests
     [Fact]
     public void Never_selects_padding_or_special_tokens_and_selects_at_least_one_per_row()
     {
-        using var masking = new MaskedLanguageModelMasking(_tokenizer, _tokenizer.VocabularySize, 0.15);
+        using var masking = new MaskedLanguageModelMasking(Tokenizer, Tokenizer.VocabularySize, 0.15);
         using var generator = new Generator(11);
-        var special = _tokenizer.Special;
+        var special = Tokenizer.Special;
         // Row 0: [Bos] 3 content tokens [Eos] [Pad]...; row 1: [Bos] 1 token [Eos].
         using var ids = tensor(new long[] { special.Bos, 10, 11, 12, special.Eos, special.Pad, special.Bos, 20, special.Eos, special.Pad, special.Pad, special.Pad }).reshape(2, 6);
         using var mask = tensor(new long[] { 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0 }).reshape(2, 6);
@@ -66,7 +66,7 @@ public class MaskedLanguageModelMaskingTests
     [Fact]
     public void Random_replacements_are_never_special_tokens()
     {
-        using var masking = new MaskedLanguageModelMasking(_tokenizer, _tokenizer.VocabularySize, 0.5);
+        using var masking = new MaskedLanguageModelMasking(Tokenizer, Tokenizer.VocabularySize, 0.5);
         using var generator = new Generator(5);
         using var ids = full(64, 64, 100L);
         using var mask = ones(64, 64, dtype: int64);
@@ -74,7 +74,7 @@ public class MaskedLanguageModelMaskingTests
         using (inputs)
         using (labels)
         {
-            var s = _tokenizer.Special;
+            var s = Tokenizer.Special;
             using var replaced = inputs.ne(100).logical_and(inputs.ne(s.Mask));
             using var replacements = inputs[replaced];
             Assert.True(replacements.numel() > 0);

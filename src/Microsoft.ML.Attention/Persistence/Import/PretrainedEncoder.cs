@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
+using TorchSharp;
 
 namespace Microsoft.ML.Attention.Persistence.Import;
 
@@ -78,6 +79,47 @@ internal sealed class PretrainedEncoder : IDisposable
 
     /// <summary>The weights under Hugging Face's BertModel names, in PyTorch's layout (owned by this object).</summary>
     internal IReadOnlyDictionary<string, TorchSharp.torch.Tensor> Weights => _checkpoint.Weights;
+
+    /// <summary>
+    /// A masked-LM model whose backbone holds the pretrained encoder (the prediction head is new: exports of the base model carry
+    /// none), in eval mode on <paramref name="device"/>.
+    /// </summary>
+    /// <param name="modelPath">The encoder (see <see cref="PretrainedEncoder.Load"/>).</param>
+    /// <param name="vocabularyPath">Its vocabulary; null = beside the model.</param>
+    /// <param name="lowerCase">Lower-casing; null = from the model's files.</param>
+    /// <param name="maxSequenceLength">0 = the model's position table; else at most that, and the table is cut to it.</param>
+    /// <param name="device">Where the network goes.</param>
+    /// <param name="option">The option that named <paramref name="modelPath"/>, for messages.</param>
+    public static TransformerTextModel LoadModel(string modelPath, string? vocabularyPath, bool? lowerCase, int maxSequenceLength, torch.Device device,
+        string option)
+    {
+        using var encoder = Load(modelPath, vocabularyPath, lowerCase, option);
+        var config = encoder.Config;
+        if (maxSequenceLength > config.MaxSequenceLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ImportEncoderOptions.MaxSequenceLength), maxSequenceLength,
+                $"MaxSequenceLength {maxSequenceLength} exceeds the {config.MaxSequenceLength} positions of '{modelPath}'.");
+        }
+
+        if (maxSequenceLength > 0)
+        {
+            config = config with { MaxSequenceLength = maxSequenceLength };
+        }
+
+        var network = new MaskedLanguageModel(config);
+        try
+        {
+            encoder.CopyInto(network.Backbone);
+            network.to(device);
+            network.eval();
+            return new TransformerTextModel(TransformerTask.MaskedLanguageModeling, config, encoder.Tokenizer, TaskNetwork.Of(network), device);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Copies the weights into <paramref name="backbone"/>, which must have been built from <see cref="Config"/> (dropout may differ).</summary>
     public void CopyInto(TransformerBackbone backbone) => BertLayout.CopyInto(_checkpoint, backbone);

@@ -1,0 +1,155 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// What every task's <c>Fit</c> shares: the seed, the device, the training settings, the log channel, the initial model,
+/// the tokenizer and the network with its starting weights.
+/// </summary>
+internal sealed class FitSession : IDisposable
+{
+    private readonly InitialModel? _initial;
+
+    public FitSession(IHost host, TransformerTextOptions options, IChannel channel)
+    {
+        Host = host;
+        Options = options;
+        Channel = channel;
+        Seed = options.Seed ?? host.Rand.Next();
+        Device = DeviceSelection.Resolve(options.Device);
+        _initial = InitialModelLoader.Load(options);
+        if (options.RetainFreedMemory && Training.NativeAllocator.RetainFreedMemory())
+            channel.Info("Native allocator: freed memory is kept for reuse (RetainFreedMemory).");
+        Settings = new TrainingSettings
+        {
+            Epochs = options.Epochs,
+            MaxSteps = options.MaxSteps,
+            BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate,
+            WarmupFraction = options.WarmupFraction,
+            MinimumLearningRateFraction = options.MinimumLearningRateFraction,
+            WeightDecay = options.WeightDecay,
+            AdamBeta1 = options.AdamBeta1,
+            AdamBeta2 = options.AdamBeta2,
+            GradientClipNorm = options.GradientClipNorm,
+            LogEverySteps = options.LogEverySteps,
+            Seed = Seed,
+        };
+    }
+
+    public IHost Host { get; }
+    public TransformerTextOptions Options { get; }
+    public IChannel Channel { get; }
+    public int Seed { get; }
+    public Device Device { get; }
+    public TrainingSettings Settings { get; }
+
+    /// <summary>
+    /// The text column of the training data (at least one row) and of the validation set, if any (its schema checked first).
+    /// </summary>
+    public (List<string> Training, List<string>? Validation) ReadTexts(IDataView input)
+    {
+        string column = Options.TextColumnName;
+        var texts = TextColumnReader.Read(input, column);
+        if (texts.Count == 0)
+            throw Host.Except($"The training data has no rows: {nameof(TransformerTextOptions.Task)} {Options.Task} needs at least one row of column '{column}'.");
+        if (Options.ValidationSet is null)
+            return (texts, null);
+        SchemaChecks.CheckTextColumn(Host, Options.ValidationSet.Schema, column, nameof(TransformerTextOptions.ValidationSet));
+        return (texts, TextColumnReader.Read(Options.ValidationSet, column));
+    }
+
+    /// <summary>
+    /// The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from
+    /// <paramref name="corpus"/>; the vocabulary file was checked when the estimator was created).
+    /// </summary>
+    public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Model.Tokenizer ?? Options.Tokenizer switch
+    {
+        TokenizerKind.Gpt2 => TextTokenizer.CreateGpt2(),
+        TokenizerKind.WordPiece => TextTokenizer.CreateWordPiece(Options.VocabularyPath!, Options.LowerCase),
+        TokenizerKind.Character => TextTokenizer.CreateCharacter(corpus),
+        TokenizerKind.Llama2c => TextTokenizer.CreateLlama2c(Options.VocabularyPath!),
+        _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Tokenizer), Options.Tokenizer, "Unknown tokenizer."),
+    };
+
+    /// <summary>
+    /// The initial model's config, or the options' config sized to <paramref name="tokenizer"/>; with its sequence length cut to
+    /// <see cref="TransformerTextOptions.MaxSequenceLength"/> when that is set.
+    /// </summary>
+    public TransformerConfig Config(TextTokenizer tokenizer)
+    {
+        var config = _initial?.Model.Config ?? (Options.Model with { VocabularySize = tokenizer.VocabularySize });
+        int length = Options.MaxSequenceLength;
+        if (length > config.MaxSequenceLength && _initial is not null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.MaxSequenceLength), length,
+                $"{nameof(TransformerTextOptions.MaxSequenceLength)} {length} exceeds the {config.MaxSequenceLength} positions of {nameof(TransformerTextOptions.InitialModel)} {Options.InitialModel}.");
+        }
+        if (length > 0)
+            config = config with { MaxSequenceLength = length };
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>
+    /// The network of <paramref name="task"/>, made by <paramref name="create"/> after seeding, with the initial model's weights (the
+    /// whole network for the same task and head shape, the shared backbone otherwise), on <see cref="Device"/>.
+    /// </summary>
+    public TNetwork Network<TNetwork>(TransformerTask task, Func<TNetwork> create) where TNetwork : nn.Module, ITaskNetwork
+    {
+        manual_seed(Seed);
+        var network = create();
+        if (_initial is not null)
+        {
+            var from = _initial.Model;
+            bool whole = from.Task == task && SameShapes(from.Network, network);
+            CopyWeights(whole ? from.Network : from.Backbone, whole ? network : network.Backbone);
+            Channel.Info($"Starting from InitialModel {Options.InitialModel} ({(whole ? "whole network" : "backbone")}).");
+        }
+        network.to(Device);
+        Channel.Info($"{task}: {network.parameters().Sum(p => p.numel()):N0} parameters, device {Device.type}, seed {Seed}.");
+        return network;
+    }
+
+    /// <summary>Logs how many rows are longer than the context (they are truncated).</summary>
+    public void LogTruncation(TextTokenizer tokenizer, IReadOnlyList<string> texts, int maxLength, int specialTokensPerRow)
+    {
+        int truncated = texts.Count(t => tokenizer.Encode(t).Length > maxLength - specialTokensPerRow);
+        if (truncated > 0)
+            Channel.Info($"{truncated} of {texts.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
+    }
+
+    /// <summary>Sends a training progress line to the ML.NET log.</summary>
+    public void Log(string message) => Channel.Info(message);
+
+    public void Dispose() => _initial?.Dispose();
+
+    private static bool SameShapes(nn.Module a, nn.Module b)
+    {
+        var left = a.state_dict();
+        var right = b.state_dict();
+        return left.Count == right.Count && right.All(kv => left.TryGetValue(kv.Key, out var t) && Fits(kv.Key, t, kv.Value));
+    }
+
+    // The same shape, or a learned position table with at least the target's rows (a shorter MaxSequenceLength keeps the first positions).
+    private static bool Fits(string name, Tensor source, Tensor target) =>
+        source.shape.SequenceEqual(target.shape)
+        || (name.EndsWith(Persistence.Import.BertLayout.PositionTable, StringComparison.Ordinal) && source.shape[0] >= target.shape[0] && source.shape[1] == target.shape[1]);
+
+    private static void CopyWeights(nn.Module from, nn.Module to)
+    {
+        using var noGrad = no_grad();
+        var source = from.state_dict();
+        foreach (var (name, tensor) in to.state_dict())
+        {
+            if (!source.TryGetValue(name, out var value) || !Fits(name, value, tensor))
+                throw new InvalidOperationException($"{nameof(TransformerTextOptions.InitialModel)} has no weight '{name}' of shape [{string.Join(", ", tensor.shape)}].");
+            tensor.copy_(value.shape[0] == tensor.shape[0] ? value : value.narrow(0, 0, tensor.shape[0]));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.ML.Attention.Tasks;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// Trains a transformer on a text column during <c>Fit</c> (see <see cref="TransformerTask"/>) and returns a
+/// <see cref="TransformerTextTransformer"/> that adds the task's output columns.
+/// </summary>
+/// <remarks>
+/// <format type="text/markdown"><![CDATA[
+/// | | |
+/// | -- | -- |
+/// | Does this estimator need to look at the data to train its parameters? | Yes |
+/// | Input column data type | Text (`string`) |
+/// | Output column data type (MaskedLanguageModeling) | Known-size vector of `Single` (the model dimension) |
+/// | Output column data type (CausalLanguageModeling) | Text (`string`): the generated continuation of the prompt |
+/// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
+/// | Exportable to ONNX | No |
+/// | NuGet package | Microsoft.ML.Attention |
+/// ]]></format>
+/// Create it with <c>mlContext.Transforms.AttentionEncoder(...)</c>.
+/// </remarks>
+public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransformer>
+{
+    private readonly IHost _host;
+    private readonly TransformerTextOptions _options;
+    private readonly ITaskDefinition _task;
+
+    internal TransformerTextEstimator(IHostEnvironment env, TransformerTextOptions options)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        _host = env.Register(nameof(TransformerTextEstimator));
+        _host.CheckValue(options, nameof(options));
+        OptionsValidation.Validate(options);
+        _task = TaskRegistry.Get(options.Task);
+        _task.Validate(options);
+        _options = options;
+        using var channel = _host.Start("Options");
+        foreach (string message in IgnoredOptions.Find(options, _task))
+            channel.Warning(message);
+    }
+
+    /// <summary>Trains the network on <paramref name="input"/> and returns the transformer.</summary>
+    public TransformerTextTransformer Fit(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        SchemaChecks.CheckTextColumn(_host, input.Schema, _options.TextColumnName, nameof(input));
+        using var channel = _host.Start("Fit");
+        using var session = new FitSession(_host, _options, channel);
+        return _task.Fit(session, input);
+    }
+
+    /// <summary>The input schema plus the task's output columns.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        SchemaChecks.CheckTextColumn(_host, inputSchema, _options.TextColumnName, nameof(inputSchema));
+        return _task.GetOutputSchema(_host, inputSchema, _options);
+    }
+}

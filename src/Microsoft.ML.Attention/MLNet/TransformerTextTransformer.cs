@@ -1,0 +1,240 @@
+using Microsoft.ML;
+using Microsoft.ML.Attention;
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tasks;
+using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+[assembly: LoadableClass(typeof(TransformerTextTransformer), null, typeof(SignatureLoadModel),
+    "Attention Text Transformer", TransformerTextTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(IRowMapper), typeof(TransformerTextTransformer), null, typeof(SignatureLoadRowMapper),
+    "Attention Text Transformer", TransformerTextTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// The trained result of <see cref="TransformerTextEstimator"/> (or of <c>ImportLlama2c</c>): a transformer network, its tokenizer
+/// and its task. <c>Transform</c> adds the task's output columns: a sentence-embedding vector
+/// (<see cref="TransformerTask.MaskedLanguageModeling"/>, <see cref="InferenceBatchSize"/> rows per forward pass), class scores and
+/// predicted labels (<see cref="TransformerTask.TextClassification"/>) or generated text (<see cref="TransformerTask.CausalLanguageModeling"/>);
+/// <c>PredictionEngine</c> works row by row.
+/// Saved with <c>mlContext.Model.Save</c> (config, tokenizer and weights inside the <c>.zip</c>) and restored by <c>mlContext.Model.Load</c>.
+/// </summary>
+public sealed class TransformerTextTransformer : ITransformer, IDisposable
+{
+    internal const string LoaderSignature = "AttentionTextTransformer";
+    private const string TaskStream = "Task.bin";
+    private const string InferenceStream = "Inference.bin";
+
+    private readonly IHost _host;
+    private readonly IRowScorer _scorer;
+
+    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, TaskSpec spec, int inferenceBatchSize,
+        InferencePrecision inferencePrecision = InferencePrecision.Float32)
+    {
+        _host = env.Register(nameof(TransformerTextTransformer));
+        Model = model;
+        Spec = spec;
+        InferenceBatchSize = inferenceBatchSize;
+        InferencePrecision = inferencePrecision;
+        _scorer = spec.CreateScorer(model, inferencePrecision);
+    }
+
+    internal TransformerTextModel Model { get; }
+
+    internal TaskSpec Spec { get; }
+
+    /// <summary>What <c>Fit</c> did (steps, losses, validation per epoch); null for a loaded model.</summary>
+    internal Training.TrainingResult? TrainingResult { get; init; }
+
+    /// <summary>The task the network was trained for.</summary>
+    public TransformerTask Task => Spec.Task;
+
+    /// <summary>The network's shape.</summary>
+    public TransformerConfig Config => Model.Config;
+
+    /// <summary>The tokenizer (its complete definition is saved with the model).</summary>
+    public TextTokenizer Tokenizer => Model.Tokenizer;
+
+    /// <summary>The input text column(s), in order.</summary>
+    public IReadOnlyList<string> InputColumnNames => Spec.InputColumnNames;
+
+    /// <summary>The names of the columns <see cref="Transform"/> adds.</summary>
+    public IReadOnlyList<string> OutputColumnNames => _scorer.OutputColumns.Select(c => c.Name).ToList();
+
+    /// <summary>Rows per forward pass in <see cref="Transform"/>.</summary>
+    public int InferenceBatchSize { get; }
+
+    /// <summary>
+    /// The number format of the encoder's forward pass in <see cref="Transform"/> (embeddings and classification; generation runs in
+    /// float32); see <see cref="TransformerTextOptions.InferencePrecision"/>. Saved with the model.
+    /// </summary>
+    public InferencePrecision InferencePrecision { get; }
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        _host.CheckValue(inputSchema, nameof(inputSchema));
+        foreach (var name in _scorer.InputColumnNames)
+            SchemaChecks.CheckTextColumn(_host, inputSchema, name, nameof(inputSchema));
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema);
+        foreach (var column in _scorer.OutputColumns)
+            builder.AddColumn(column.Name, column.Type, column.Annotations);
+        return builder.ToSchema();
+    }
+
+    /// <summary>Adds the output columns to <paramref name="input"/>, running the network on batches of rows.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        _host.CheckValue(input, nameof(input));
+        return new BatchedTransformDataView(input, _scorer, InferenceBatchSize, GetOutputSchema(input.Schema));
+    }
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        GetOutputSchema(inputSchema);
+        return new RowToRowMapperTransform(_host, new EmptyDataView(_host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
+    }
+
+    /// <summary>
+    /// Scores rows outside a data view (one forward pass per call; <c>inputs[row][k]</c> is the text of input column k) and returns
+    /// <c>values[row][outputColumn]</c>. Callers serialize their calls, as the row mapper does.
+    /// </summary>
+    internal object[][] ScoreRows(IReadOnlyList<string[]> inputs) => _scorer.Score(inputs);
+
+    private IRowMapper MakeRowMapper(DataViewSchema schema) => new TransformerTextRowMapper(this, _scorer, schema);
+
+    /// <summary>
+    /// For <see cref="TransformerTask.CausalLanguageModeling"/>: a copy of the generation settings that <see cref="Transform"/>,
+    /// <see cref="Generate"/> and <see cref="GenerateStream(string?, CancellationToken)"/> use (saved with the model); null for other tasks.
+    /// </summary>
+    public Generation.GenerationOptions? Generation => (_scorer as IGeneratingScorer)?.Generation;
+
+    /// <summary>
+    /// Generates the continuation of <paramref name="prompt"/>, yielding text pieces as the tokens are produced (a multi-byte character
+    /// is never split), with the saved <see cref="Generation"/> settings. The output ends at <see cref="Generation.GenerationOptions.MaxNewTokens"/>,
+    /// at the end token, when the context is full, or before a stop sequence (text that may start one is held back until decided).
+    /// The concatenated pieces equal what <see cref="Transform"/> writes for the same prompt.
+    /// </summary>
+    /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone. A prompt longer
+    /// than the context keeps only its last <see cref="TransformerConfig.MaxSequenceLength"/> tokens.</param>
+    /// <param name="cancellationToken">Checked before each token; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The pieces, produced lazily while enumerating.</returns>
+    /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
+    public IEnumerable<string> GenerateStream(string? prompt, CancellationToken cancellationToken = default) =>
+        GenerationScorerOrThrow().Stream(prompt, cancellationToken);
+
+    /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream"/>'s pieces.</summary>
+    /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
+    /// <returns>The generated text.</returns>
+    /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
+    public string Generate(string? prompt) => string.Concat(GenerateStream(prompt));
+
+    private IGeneratingScorer GenerationScorerOrThrow() => _scorer as IGeneratingScorer ?? throw new InvalidOperationException(
+        $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
+        $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");
+
+    /// <summary>Releases the network's tensors (and the bfloat16 copy of <see cref="InferencePrecision.BFloat16"/>).</summary>
+    public void Dispose()
+    {
+        (_scorer as IDisposable)?.Dispose();
+        Model.Dispose();
+    }
+
+    // Format history (bump verWrittenCur for every change, keep reading what verWeCanReadBack allows, and add a model saved by the
+    // previous version to tests/Microsoft.ML.Attention.Tests/Fixtures/SavedModels):
+    // 0x00010001: every task (TransformerTask as int: 0 masked-LM embeddings, 1 causal-LM generation, 2 text classification), the
+    //             inference batch size, and the streams Task.bin, Config.json, Tokenizer.bin, Network.bin; the optional stream
+    //             Inference.bin (inference precision) was added without a version change, since a reader treats its absence as Float32.
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "ATTNTEXT",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(TransformerTextTransformer).Assembly.FullName);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        _host.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(GetVersionInfo());
+
+        // *** Binary format ***
+        // int: task (TransformerTask)
+        // int: inference batch size
+        // stream Task.bin: the task's settings (TaskSpec.Save)
+        // stream Config.json, stream Tokenizer.bin, stream Network.bin (see TransformerTextModel)
+        // stream Inference.bin: int: inference precision (InferencePrecision); optional, absent (older models) = Float32
+        ctx.Writer.Write((int)Task);
+        ctx.Writer.Write(InferenceBatchSize);
+        ctx.SaveBinaryStream(TaskStream, Spec.Save);
+        ctx.SaveBinaryStream(TransformerTextModel.ConfigStream, Model.SaveConfig);
+        ctx.SaveBinaryStream(TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
+        ctx.SaveBinaryStream(TransformerTextModel.NetworkStream, Model.SaveNetwork);
+        ctx.SaveBinaryStream(InferenceStream, w => w.Write((int)InferencePrecision));
+    }
+
+    private static TransformerTextTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        Contracts.CheckValue(env, nameof(env));
+        env.CheckValue(ctx, nameof(ctx));
+        ctx.CheckAtModel(GetVersionInfo());
+
+        // *** Binary format ***  (see Save)
+        var task = (TransformerTask)ctx.Reader.ReadInt32();
+        int batchSize = ctx.Reader.ReadInt32();
+        if (batchSize < 1)
+            throw new InvalidDataException($"The saved model has an invalid inference batch size ({batchSize}).");
+
+        TaskSpec? spec = null;
+        TransformerConfig? config = null;
+        TextTokenizer? tokenizer = null;
+        if (!TaskRegistry.TryGet(task, out var definition))
+            throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention.");
+        Require(ctx.TryLoadBinaryStream(TaskStream, r => spec = definition.LoadSpec(r)) && spec is not null, TaskStream);
+        Require(ctx.TryLoadBinaryStream(TransformerTextModel.ConfigStream, r => config = TransformerTextModel.LoadConfig(r)) && config is not null,
+            TransformerTextModel.ConfigStream);
+        Require(ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) && tokenizer is not null,
+            TransformerTextModel.TokenizerStream);
+
+        var precision = InferencePrecision.Float32;
+        ctx.TryLoadBinaryStream(InferenceStream, r => precision = (InferencePrecision)r.ReadInt32());
+        if (!Enum.IsDefined(precision))
+            throw new InvalidDataException($"The saved model names an unknown inference precision ({(int)precision}) in {InferenceStream}.");
+
+        var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
+        var network = spec!.CreateNetwork(config!);
+        try
+        {
+            Require(ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream,
+                r => TransformerTextModel.LoadNetwork(network.Module, r, TransformerTextModel.NetworkStream)), TransformerTextModel.NetworkStream);
+        }
+        catch
+        {
+            network.Module.Dispose();
+            throw;
+        }
+        network.Module.to(device);
+        network.Module.eval();
+        var model = new TransformerTextModel(task, config!, tokenizer!, network, device);
+        return new TransformerTextTransformer(env, model, spec, batchSize, precision);
+    }
+
+    private static void Require(bool found, string stream)
+    {
+        if (!found)
+            throw new InvalidDataException($"The saved model has no valid {stream} stream.");
+    }
+
+    private static IRowMapper Create(IHostEnvironment env, ModelLoadContext ctx, DataViewSchema inputSchema) =>
+        Create(env, ctx).MakeRowMapper(inputSchema);
+}

@@ -1,0 +1,70 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary><see cref="TransformerTask.MaskedLanguageModeling"/>: a masked-LM network whose backbone turns text into a pooled embedding.</summary>
+internal sealed class MaskedLanguageModelingSpec : TaskSpec
+{
+    public MaskedLanguageModelingSpec(string textColumnName, string outputColumnName, PoolingKind pooling, bool normalize = false)
+    {
+        TextColumnName = textColumnName;
+        OutputColumnName = outputColumnName;
+        Pooling = pooling;
+        Normalize = normalize;
+    }
+
+    public string TextColumnName { get; }
+    public string OutputColumnName { get; }
+    public PoolingKind Pooling { get; }
+
+    /// <summary>Whether each embedding is scaled to unit L2 norm (sentence-transformers models are used that way).</summary>
+    public bool Normalize { get; }
+
+    public override TransformerTask Task => TransformerTask.MaskedLanguageModeling;
+
+    public override IReadOnlyList<string> InputColumnNames => [TextColumnName];
+
+    /// <summary>The task's network: a <see cref="MaskedLanguageModel"/> with fresh weights.</summary>
+    public static MaskedLanguageModel CreateLanguageModel(TransformerConfig config) => new(config);
+
+    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateLanguageModel(config));
+
+    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
+        new MaskedLanguageModelingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling, Normalize);
+
+    // *** Binary format ***
+    // string: text column name
+    // string: output column name
+    // int: pooling (PoolingKind)
+    // bool: L2-normalize; optional, absent (models saved before pretrained encoders could be imported) = false
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(TextColumnName);
+        writer.Write(OutputColumnName);
+        writer.Write((int)Pooling);
+        writer.Write(Normalize);
+    }
+
+    public static MaskedLanguageModelingSpec Load(BinaryReader reader)
+    {
+        string text = reader.ReadString();
+        string output = reader.ReadString();
+        var pooling = (PoolingKind)reader.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"The saved model names an unknown pooling ({(int)pooling}).");
+        return new MaskedLanguageModelingSpec(text, output, pooling, ReadOptionalNormalize(reader));
+    }
+
+    private static bool ReadOptionalNormalize(BinaryReader reader)
+    {
+        try
+        {
+            return reader.ReadBoolean();
+        }
+        catch (EndOfStreamException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// <see cref="TransformerTask.TextClassification"/>: a <see cref="SequenceClassifier"/> over one text column or a pair of text
+/// columns, with a binary head (one logit) for a Boolean label or a C-way head for a key-typed label.
+/// </summary>
+internal sealed class TextClassificationSpec : TaskSpec
+{
+    public const string ScoreColumnName = "Score";
+    public const string PredictedLabelColumnName = "PredictedLabel";
+    public const string ProbabilityColumnName = "Probability";
+
+    public TextClassificationSpec(string textColumnName, string? secondTextColumnName, TextClassificationLabel label, PoolingKind pooling)
+    {
+        TextColumnName = textColumnName;
+        SecondTextColumnName = secondTextColumnName;
+        Label = label;
+        Pooling = pooling;
+    }
+
+    public string TextColumnName { get; }
+    public string? SecondTextColumnName { get; }
+    public TextClassificationLabel Label { get; }
+    public PoolingKind Pooling { get; }
+
+    public override TransformerTask Task => TransformerTask.TextClassification;
+
+    public override IReadOnlyList<string> InputColumnNames => SecondTextColumnName is null ? [TextColumnName] : [TextColumnName, SecondTextColumnName];
+
+    /// <summary>The task's network: a <see cref="SequenceClassifier"/> with fresh weights and a head of <see cref="TextClassificationLabel.HeadSize"/> outputs.</summary>
+    public SequenceClassifier CreateClassifier(TransformerConfig config) => new(config, Label.HeadSize, Pooling);
+
+    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateClassifier(config));
+
+    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
+        new TextClassificationScorer(model, new InferenceNetwork(model, this, precision), this);
+
+    // *** Binary format ***
+    // string: text column name
+    // bool: has a second text column; then string: its name
+    // int: pooling (PoolingKind)
+    // TextClassificationLabel (binary flag, class count, optional key values)
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(TextColumnName);
+        writer.Write(SecondTextColumnName is not null);
+        if (SecondTextColumnName is not null)
+            writer.Write(SecondTextColumnName);
+        writer.Write((int)Pooling);
+        Label.Save(writer);
+    }
+
+    public static TextClassificationSpec Load(BinaryReader reader)
+    {
+        string text = reader.ReadString();
+        string? second = reader.ReadBoolean() ? reader.ReadString() : null;
+        var pooling = (PoolingKind)reader.ReadInt32();
+        if (!Enum.IsDefined(pooling))
+            throw new InvalidDataException($"The saved model names an unknown pooling ({(int)pooling}).");
+        return new TextClassificationSpec(text, second, TextClassificationLabel.Load(reader), pooling);
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// <see cref="TransformerTask.TextClassification"/>: fine-tunes a sequence classifier (from scratch or from
+/// <see cref="TransformerTextOptions.InitialModel"/>'s encoder) on the text column(s) and the label; <c>Transform</c> writes
+/// <c>PredictedLabel</c>, <c>Score</c> (and <c>Probability</c> for a Boolean label) as ML.NET's evaluators expect.
+/// </summary>
+internal sealed class TextClassificationTask : ITaskDefinition
+{
+    public TransformerTask Task => TransformerTask.TextClassification;
+
+    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
+    {
+        TaskOptions.Pooling, TaskOptions.InferencePrecision, TaskOptions.LabelColumnName, TaskOptions.SecondTextColumnName,
+        TaskOptions.FreezeEncoder, TaskOptions.EarlyStoppingPatience,
+    };
+
+    public void Validate(TransformerTextOptions options) =>
+        OptionsValidation.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
+            "must be null for TextClassification (its columns are PredictedLabel, Score and Probability, as ML.NET's evaluators expect)");
+
+    public TaskSpec LoadSpec(BinaryReader reader) => TextClassificationSpec.Load(reader);
+
+    public TransformerTextTransformer Fit(FitSession session, IDataView input)
+    {
+        var options = session.Options;
+        var host = session.Host;
+        var label = TextClassificationLabel.FromSchema(host, input.Schema, options.LabelColumnName, nameof(input));
+        if (options.SecondTextColumnName is { } secondColumn)
+            SchemaChecks.CheckTextColumn(host, input.Schema, secondColumn, nameof(input));
+        var examples = ReadExamples(session, input, label, "training data");
+        var classCounts = examples.GroupBy(e => e.Label).OrderBy(g => g.Key).ToList();
+        if (classCounts.Count < 2)
+            throw host.Except($"Label column '{options.LabelColumnName}' has a single class ({label.ClassName(classCounts[0].Key)}) in the training data: classification needs rows of at least two classes.");
+        session.Log($"Training rows per class: {string.Join(", ", classCounts.Select(g => $"{label.ClassName(g.Key)} {g.Count()}"))}.");
+
+        List<LabeledText>? validation = null;
+        if (options.ValidationSet is { } validationSet)
+        {
+            const string parameter = nameof(TransformerTextOptions.ValidationSet);
+            SchemaChecks.CheckTextColumn(host, validationSet.Schema, options.TextColumnName, parameter);
+            if (options.SecondTextColumnName is { } second)
+                SchemaChecks.CheckTextColumn(host, validationSet.Schema, second, parameter);
+            var validationLabel = TextClassificationLabel.FromSchema(host, validationSet.Schema, options.LabelColumnName, parameter);
+            if (!validationLabel.SameKind(label))
+                throw host.Except($"{parameter}'s label column '{options.LabelColumnName}' is {validationLabel}; the training data's is {label}.");
+            validation = ReadExamples(session, validationSet, label, parameter);
+        }
+
+        var corpus = examples.SelectMany(e => e.SecondText is null ? [e.Text] : new[] { e.Text, e.SecondText }).ToList();
+        var tokenizer = session.Tokenizer(corpus);
+        var config = session.Config(tokenizer);
+        var spec = new TextClassificationSpec(options.TextColumnName, options.SecondTextColumnName, label, options.Pooling);
+        var network = session.Network(spec.Task, () => spec.CreateClassifier(config));
+        var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
+        session.LogTruncation(tokenizer, examples.Select(e => e.SecondText is null ? e.Text : e.Text + " " + e.SecondText).ToList(),
+            config.MaxSequenceLength, specialTokensPerRow: options.SecondTextColumnName is null ? 2 : 3);
+        if (options.FreezeEncoder)
+            session.Log("FreezeEncoder: only the classification head is trained.");
+
+        var result = TextClassificationTrainer.Train(network, tokenizer, examples, validation, session.Settings,
+            options.ValidationSet is null ? 0 : options.EarlyStoppingPatience, options.FreezeEncoder, session.Device, session.Log);
+        session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
+        return new TransformerTextTransformer(host, model, spec, options.InferenceBatchSize, options.InferencePrecision) { TrainingResult = result };
+    }
+
+    /// <summary>The input schema plus <c>PredictedLabel</c> and <c>Score</c> (and <c>Probability</c> for a Boolean label).</summary>
+    public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
+    {
+        if (options.SecondTextColumnName is { } second)
+            SchemaChecks.CheckTextColumn(host, inputSchema, second, nameof(inputSchema));
+        var label = TextClassificationLabel.CheckShape(host, inputSchema, options.LabelColumnName, nameof(inputSchema));
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        if (label.ItemType is BooleanDataViewType)
+        {
+            Add(columns, TextClassificationSpec.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false, KindShapes());
+            Add(columns, TextClassificationSpec.ScoreColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false, KindShapes());
+            Add(columns, TextClassificationSpec.ProbabilityColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false,
+                [.. KindShapes(), new(AnnotationUtils.Kinds.IsNormalized, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false)]);
+            return new SchemaShape(columns.Values);
+        }
+
+        var keyValues = label.Annotations.TryFindColumn(AnnotationUtils.Kinds.KeyValues, out var values) ? values : (SchemaShape.Column?)null;
+        var predicted = KindShapes();
+        var score = KindShapes();
+        if (keyValues is { } kv)
+        {
+            predicted.Add(kv);
+            score.Add(new SchemaShape.Column(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false));
+        }
+        Add(columns, TextClassificationSpec.PredictedLabelColumnName, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, predicted);
+        Add(columns, TextClassificationSpec.ScoreColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, score);
+        return new SchemaShape(columns.Values);
+    }
+
+    private static List<LabeledText> ReadExamples(FitSession session, IDataView data, TextClassificationLabel label, string source)
+    {
+        var options = session.Options;
+        var (examples, missing) = LabeledTextReader.Read(data, options.TextColumnName, options.SecondTextColumnName, options.LabelColumnName, label);
+        if (missing > 0)
+            session.Log($"Skipped {missing} of {examples.Count + missing} rows of the {source} whose label in column '{options.LabelColumnName}' is missing (key 0).");
+        if (examples.Count == 0)
+            throw session.Host.Except($"The {source} has no row with a label in column '{options.LabelColumnName}' ({missing} rows have a missing label).");
+        return examples;
+    }
+
+    private static List<SchemaShape.Column> KindShapes() =>
+    [
+        new(AnnotationUtils.Kinds.ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false),
+        new(AnnotationUtils.Kinds.ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, TextDataViewType.Instance, false),
+    ];
+
+    private static void Add(Dictionary<string, SchemaShape.Column> columns, string name, SchemaShape.Column.VectorKind kind, DataViewType itemType,
+        bool isKey, IEnumerable<SchemaShape.Column> annotations) =>
+        columns[name] = new SchemaShape.Column(name, kind, itemType, isKey, new SchemaShape(annotations));
+}

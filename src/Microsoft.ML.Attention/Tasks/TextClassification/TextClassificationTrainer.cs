@@ -1,0 +1,80 @@
+using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// Fine-tunes a <see cref="SequenceClassifier"/> on labeled texts: cross-entropy over C classes, or, for a binary head
+/// (one logit), binary cross-entropy on the logit. The validation set, when given, is scored whole after every epoch
+/// (accuracy is the early-stopping score, loss is logged with it).
+/// </summary>
+internal static class TextClassificationTrainer
+{
+    /// <param name="model">The classifier; <see cref="SequenceClassifier.ClassCount"/> 1 means binary.</param>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="examples">Training examples (labels in [0, C), or 0/1 for binary).</param>
+    /// <param name="validation">Validation examples, or null.</param>
+    /// <param name="settings">Optimizer and schedule settings.</param>
+    /// <param name="earlyStoppingPatience">Epochs without better validation accuracy before stopping; 0 = off.</param>
+    /// <param name="freezeEncoder">true = only the head is trained; the backbone's weights stay as they are.</param>
+    /// <param name="device">Where the model lives.</param>
+    /// <param name="log">Progress lines.</param>
+    public static TrainingResult Train(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> examples,
+        IReadOnlyList<LabeledText>? validation, TrainingSettings settings, int earlyStoppingPatience, bool freezeEncoder, Device device, Action<string> log)
+    {
+        foreach (var parameter in model.Backbone.parameters())
+            parameter.requires_grad = !freezeEncoder;
+        try
+        {
+            Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings.BatchSize, device) : null;
+            return TrainingLoop.Run(model, examples.Count, settings,
+                indices => Loss(model, tokenizer, indices.Select(i => examples[i]).ToList(), device, nn.Reduction.Mean),
+                validate, earlyStoppingPatience, log);
+        }
+        finally
+        {
+            foreach (var parameter in model.Backbone.parameters())
+                parameter.requires_grad = true;
+        }
+    }
+
+    private static Tensor Loss(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, Device device, nn.Reduction reduction)
+    {
+        using var scope = NewDisposeScope();
+        var logits = TextClassificationForward.Logits(model, tokenizer, rows.Select(r => r.Text).ToList(), SecondTexts(rows), device);   // [B, C]
+        var labels = tensor(rows.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);           // [B]
+        return LossOf(logits, labels, reduction).MoveToOuterDisposeScope();
+    }
+
+    /// <param name="logits">[B, C], or [B, 1] for a binary head.</param>
+    /// <param name="labels">[B] int64 class indices (0/1 for binary).</param>
+    /// <param name="reduction">Mean for training, Sum for validation totals.</param>
+    private static Tensor LossOf(Tensor logits, Tensor labels, nn.Reduction reduction) => logits.shape[1] == 1
+        ? nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), labels.to(float32), reduction: reduction)
+        : nn.functional.cross_entropy(logits, labels, reduction: reduction);
+
+    private static ValidationResult Evaluate(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, int batchSize, Device device)
+    {
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < rows.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var batch = rows.Skip(start).Take(batchSize).ToList();
+            var logits = TextClassificationForward.Logits(model, tokenizer, batch.Select(r => r.Text).ToList(), SecondTexts(batch), device);   // [B, C]
+            var labels = tensor(batch.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);         // [B]
+            var predicted = model.ClassCount == 1 ? logits.squeeze(1).gt(0).to(int64) : logits.argmax(1);           // [B]
+            correct += predicted.eq(labels).sum().item<long>();
+            lossSum += LossOf(logits, labels, nn.Reduction.Sum).item<float>();
+        }
+        double loss = lossSum / rows.Count;
+        double accuracy = (double)correct / rows.Count;
+        return new ValidationResult(loss, accuracy, $"accuracy {accuracy:P2}, loss {loss:F4} over {rows.Count} rows");
+    }
+
+    private static List<string>? SecondTexts(IReadOnlyList<LabeledText> rows) =>
+        rows.Count > 0 && rows[0].SecondText is not null ? rows.Select(r => r.SecondText ?? "").ToList() : null;
+}

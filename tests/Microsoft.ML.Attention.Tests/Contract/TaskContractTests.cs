@@ -1,0 +1,105 @@
+using Microsoft.ML.Attention.Tasks;
+using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Attention.Tests.Contract;
+
+/// <summary>
+/// What every registered task promises, checked for each entry of <see cref="TaskRegistry"/> (a new task gets these tests by being
+/// registered): the estimator's schema equals the transformer's, a fresh process loads the saved model and gives the same
+/// outputs, row-by-row scoring equals batch scoring, and a missing input column fails with its name.
+/// </summary>
+public class TaskContractTests
+{
+    public static TheoryData<TransformerTask> Tasks() => [.. TaskRegistry.All.Select(d => d.Task)];
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void GetOutputSchema_of_the_estimator_matches_the_schema_that_Transform_produces(TransformerTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var (options, data) = ContractSamples.For(ml, task);
+        var estimator = ml.Transforms.AttentionEncoder(options);
+        var promised = estimator.GetOutputSchema(SchemaShapes.Of(data.Schema));
+        using var model = estimator.Fit(data);
+
+        var produced = SchemaShapes.Of(model.Transform(data).Schema);
+
+        Assert.Equal(promised.Select(c => c.Name).Order(), produced.Select(c => c.Name).Order());
+        foreach (var column in promised)
+        {
+            var actual = produced.Single(c => c.Name == column.Name);
+            Assert.True(column.Kind == actual.Kind, $"{column.Name}: kind {column.Kind} promised, {actual.Kind} produced.");
+            Assert.True(column.ItemType.Equals(actual.ItemType), $"{column.Name}: item type {column.ItemType} promised, {actual.ItemType} produced.");
+            Assert.True(column.IsKey == actual.IsKey, $"{column.Name}: key {column.IsKey} promised, {actual.IsKey} produced.");
+            Assert.Equal(column.Annotations.Select(a => a.Name).Order(), actual.Annotations.Select(a => a.Name).Order());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void Save_then_load_in_a_fresh_process_gives_identical_outputs(TransformerTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var (options, data) = ContractSamples.For(ml, task);
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
+        var expected = Outputs(model.Transform(data), model.OutputColumnNames);
+        string path = Path.Combine(Directory.CreateTempSubdirectory("mlattention-contract").FullName, task + ".zip");
+        ml.Model.Save(model, data.Schema, path);
+
+        var loaded = ModelProbeProcess.Run(path, data.GetColumn<string>("Text").ToList(), [.. model.OutputColumnNames]);
+
+        Assert.Equal(expected, loaded.Select(row => model.OutputColumnNames.Select(c => row[c]).ToArray()).ToList());
+        File.Delete(path);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void The_row_mapper_that_PredictionEngine_uses_equals_Transform(TransformerTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var (options, data) = ContractSamples.For(ml, task);
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
+        var expected = Outputs(model.Transform(data), model.OutputColumnNames);
+
+        var mapper = model.GetRowToRowMapper(data.Schema);
+        var columns = model.OutputColumnNames.Select(name => mapper.OutputSchema[name]).ToArray();
+        using var cursor = data.GetRowCursor(data.Schema);
+        using var row = mapper.GetRow(cursor, columns);
+        var actual = new List<string[]>();
+        while (cursor.MoveNext())
+            actual.Add(columns.Select(c => ColumnText.Read(row, c)).ToArray());
+
+        // One row alone is padded differently from a batch: equal up to float rounding.
+        OutputAssert.SameRows(expected, actual, tolerance: 1e-5);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void A_missing_input_column_fails_with_its_name(TransformerTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var (options, data) = ContractSamples.For(ml, task);
+        options.TextColumnName = "Missing";
+        var estimator = ml.Transforms.AttentionEncoder(options);
+
+        Assert.Contains("Missing", Assert.ThrowsAny<Exception>(() => estimator.GetOutputSchema(SchemaShapes.Of(data.Schema))).Message);
+        Assert.Contains("Missing", Assert.ThrowsAny<Exception>(() => estimator.Fit(data)).Message);
+
+        options.TextColumnName = "Text";
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
+        var renamed = ml.Transforms.CopyColumns("Other", "Text").Fit(data).Transform(data);
+        var withoutText = ml.Transforms.DropColumns("Text").Fit(renamed).Transform(renamed);
+        Assert.Contains("'Text'", Assert.ThrowsAny<Exception>(() => model.Transform(withoutText)).Message);
+    }
+
+    private static List<string[]> Outputs(IDataView output, IReadOnlyList<string> names)
+    {
+        var columns = names.Select(name => output.Schema[name]).ToArray();
+        using var cursor = output.GetRowCursor(columns);
+        var rows = new List<string[]>();
+        while (cursor.MoveNext())
+            rows.Add(columns.Select(c => ColumnText.Read(cursor, c)).ToArray());
+        return rows;
+    }
+}
