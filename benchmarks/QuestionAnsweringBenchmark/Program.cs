@@ -22,7 +22,7 @@ if (sections.Contains("baseline"))
     var predictions = dev.Select(e => SlidingWindowBaseline.Predict(e.Context, e.Question).Answer).ToList();
     var metrics = SquadEvaluator.Evaluate(dev.Select((e, i) => ((IReadOnlyList<string>)e.Answers.Select(a => a.Text).ToList(), predictions[i])));
     Report(devNote, "sliding-window baseline (Rajpurkar et al. 2016, §5.1)", metrics, watch.Elapsed,
-        $"no training; candidates of 1-{SlidingWindowBaseline.DefaultMaxAnswerWords} words within a sentence");
+        $"no training; candidates of 1-{SlidingWindowBaseline.DefaultMaxAnswerWords} words within a phrase");
 }
 
 Console.WriteLine();
