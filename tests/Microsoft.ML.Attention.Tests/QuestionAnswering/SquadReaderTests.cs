@@ -56,6 +56,13 @@ public class SquadReaderTests
     }
 
     [Fact]
+    public void The_first_gold_answer_scores_full_marks_through_the_evaluator()
+    {
+        var dev = SquadReader.Load(new MLContext(seed: 1), DevPath);
+        Assert.Equal(new SquadMetrics(100, 100, 10570), SquadEvaluator.Evaluate(dev, predictionColumnName: "Answer"));
+    }
+
+    [Fact]
     public void Columns_have_the_documented_types()
     {
         var schema = SquadReader.Load(new MLContext(seed: 1), DevPath).Schema;
