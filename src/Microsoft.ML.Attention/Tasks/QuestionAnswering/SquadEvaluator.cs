@@ -111,11 +111,16 @@ public static class SquadEvaluator
         {
             bool boundary = i == text.Length || IsPythonSpace(text[i]);
             if (!boundary && start < 0)
+            {
                 start = i;
+            }
             else if (boundary && start >= 0)
             {
                 foreach (var piece in SplitArticles(text[start..i]))
+                {
                     yield return piece;
+                }
+
                 start = -1;
             }
         }
