@@ -112,6 +112,21 @@ internal sealed class CharacterBackend : TokenizerBackend
     }
 
     /// <inheritdoc/>
+    public override TokenSpan[] EncodeWithOffsets(string text)
+    {
+        var spans = new List<TokenSpan>(text.Length);
+        int index = 0;
+        while (index < text.Length)
+        {
+            int start = index;
+            int id = TryReadScalar(text, ref index, out int scalar) && _ids.TryGetValue(scalar, out int known) ? known : Special.Unk;
+            spans.Add(new TokenSpan(id, start, index - start));
+        }
+
+        return [.. spans];
+    }
+
+    /// <inheritdoc/>
     public override string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens)
     {
         var text = new StringBuilder(ids.Count);

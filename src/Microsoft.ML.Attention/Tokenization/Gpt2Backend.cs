@@ -82,6 +82,11 @@ internal sealed class Gpt2Backend : TokenizerBackend
     public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(text)];
 
     /// <inheritdoc/>
+    /// <remarks>Tiktoken does not normalize: its offsets index the text itself.</remarks>
+    public override TokenSpan[] EncodeWithOffsets(string text) =>
+        SpansOf(_tokenizer.EncodeToTokens(text, out _), text, text.Length, k => (k, k + 1));
+
+    /// <inheritdoc/>
     public override string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens)
     {
         // Runs of base ids go to tiktoken as a whole, so multi-byte characters split across tokens decode correctly.

@@ -136,6 +136,15 @@ public sealed class TextTokenizer
     /// </remarks>
     public int[] Encode(string? text) => string.IsNullOrEmpty(text) ? [] : _backend.Encode(text);
 
+    /// <summary>
+    /// Content tokens of <paramref name="text"/> with the characters each came from (extractive question answering maps token spans
+    /// back to the original text with them). The ids equal <see cref="Encode"/>'s on ordinary text; for WordPiece they can differ
+    /// only where whole-text Unicode normalization differs from normalizing each character alone.
+    /// </summary>
+    /// <param name="text">The text; null or empty gives an empty array.</param>
+    /// <returns>One <see cref="TokenSpan"/> per token, in order.</returns>
+    internal TokenSpan[] EncodeWithOffsets(string? text) => string.IsNullOrEmpty(text) ? [] : _backend.EncodeWithOffsets(text);
+
     /// <summary>Text of a sequence of ids.</summary>
     /// <param name="ids">Ids in [0, <see cref="VocabularySize"/>).</param>
     /// <param name="skipSpecialTokens">Leave out the five <see cref="Special"/> ids (Unk included).</param>

@@ -1,3 +1,5 @@
+using Microsoft.ML.Tokenizers;
+
 namespace Microsoft.ML.Attention.Tokenization;
 
 /// <summary>
@@ -30,8 +32,57 @@ internal abstract class TokenizerBackend
     /// <summary>Content ids of a non-empty text, no special tokens added.</summary>
     public abstract int[] Encode(string text);
 
+    /// <summary>
+    /// The ids of <see cref="Encode"/> with each token's characters in <paramref name="text"/> (see <see cref="TokenSpan"/>); spans lie
+    /// inside the text and their starts never decrease.
+    /// </summary>
+    public abstract TokenSpan[] EncodeWithOffsets(string text);
+
     /// <summary>Text of ids that are all in [0, <see cref="VocabularySize"/>).</summary>
     public abstract string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens);
+
+    /// <summary>
+    /// The spans of Microsoft.ML.Tokenizers tokens whose offsets index an encoded form of <paramref name="text"/> (normalized, or with
+    /// a prefix) of <paramref name="encodedLength"/> characters; <paramref name="characterOf"/> gives the characters [Start, End) of
+    /// <paramref name="text"/> that encoded character k came from. Spans are widened to whole surrogate pairs, kept inside the text,
+    /// and their starts made non-decreasing.
+    /// </summary>
+    protected static TokenSpan[] SpansOf(IReadOnlyList<EncodedToken> tokens, string text, int encodedLength, Func<int, (int Start, int End)> characterOf)
+    {
+        var spans = new TokenSpan[tokens.Count];
+        int previousStart = 0;
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            var (offset, length) = tokens[i].Offset.GetOffsetAndLength(encodedLength);
+            int start, end;
+            if (length == 0 || offset >= encodedLength)
+            {
+                start = end = offset < encodedLength ? characterOf(offset).Start : text.Length;
+            }
+            else
+            {
+                start = characterOf(offset).Start;
+                end = characterOf(offset + length - 1).End;
+            }
+
+            start = Math.Clamp(start, previousStart, text.Length);
+            end = Math.Clamp(end, start, text.Length);
+            if (start > 0 && start < text.Length && char.IsLowSurrogate(text[start]) && char.IsHighSurrogate(text[start - 1]) && start - 1 >= previousStart)
+            {
+                start--;
+            }
+
+            if (end > start && end < text.Length && char.IsHighSurrogate(text[end - 1]) && char.IsLowSurrogate(text[end]))
+            {
+                end++;
+            }
+
+            spans[i] = new TokenSpan(tokens[i].Id, start, end - start);
+            previousStart = start;
+        }
+
+        return spans;
+    }
 
     /// <summary>Writes the scheme-specific part of the definition (see the format block in <see cref="TextTokenizer.Save"/>).</summary>
     public abstract void WriteDefinition(BinaryWriter writer);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
@@ -17,6 +18,7 @@ internal sealed class WordPieceBackend : TokenizerBackend
     private readonly byte[] _vocabulary;
     private readonly bool _lowerCase;
     private readonly BertTokenizer _tokenizer;
+    private readonly ConcurrentDictionary<int, string> _normalizedCharacters = new();
 
     private WordPieceBackend(byte[] vocabulary, bool lowerCase, string source)
     {
@@ -88,6 +90,41 @@ internal sealed class WordPieceBackend : TokenizerBackend
 
     /// <inheritdoc/>
     public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(WhitespaceAsSpace(text), addSpecialTokens: false)];
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// BERT's normalization (lower case, accents stripped, control characters dropped, spaces around CJK) changes lengths, and the
+    /// library's offsets index the normalized text. So each character is normalized alone, the results are joined with a map back
+    /// to the character they came from, and the joined text is tokenized without further normalization.
+    /// </remarks>
+    public override TokenSpan[] EncodeWithOffsets(string text)
+    {
+        string spaced = WhitespaceAsSpace(text);
+        var normalized = new StringBuilder(text.Length);
+        var origins = new List<(int Start, int End)>(text.Length);
+        int index = 0;
+        while (index < spaced.Length)
+        {
+            int start = index;
+            int length = char.IsHighSurrogate(spaced[index]) && index + 1 < spaced.Length && char.IsLowSurrogate(spaced[index + 1]) ? 2 : 1;
+            index += length;
+            string piece = NormalizeCharacter(spaced.Substring(start, length));
+            normalized.Append(piece);
+            for (int k = 0; k < piece.Length; k++)
+            {
+                origins.Add((start, index));
+            }
+        }
+
+        string joined = normalized.ToString();
+        var tokens = _tokenizer.EncodeToTokens(joined, out _, considerPreTokenization: true, considerNormalization: false);
+        return SpansOf(tokens, text, joined.Length, k => origins[k]);
+    }
+
+    // The tokenizer's own normalization of one character (a surrogate pair counts as one), cached.
+    private string NormalizeCharacter(string character) =>
+        _tokenizer.Normalizer is not { } normalizer ? character
+        : _normalizedCharacters.GetOrAdd(character.Length == 2 ? char.ConvertToUtf32(character[0], character[1]) : character[0], _ => normalizer.Normalize(character));
 
     // Hugging Face's BERT splits off every punctuation character: ASCII non-alphanumeric printables and Unicode P* (its
     // _is_punctuation); other symbols stay inside their word. Microsoft.ML.Tokenizers' default BERT pre-tokenizer keeps only word
