@@ -27,4 +27,12 @@ public enum TransformerTask
     /// (binary) gives <c>PredictedLabel</c> (Boolean), <c>Score</c> (logit) and <c>Probability</c>, as ML.NET's evaluators expect.
     /// </summary>
     TextClassification = 2,
+
+    /// <summary>
+    /// Extractive question answering (SQuAD): fine-tunes a span extractor (start and end logits per token) on a question column and
+    /// a context column with the answer's text and character offset (<see cref="TransformerTextOptions.QuestionAnswering"/> names the
+    /// columns and sets the windows of long contexts). <c>Transform</c> writes <c>Answer</c> (text, always a substring of the context),
+    /// <c>AnswerStart</c> (<c>Int32</c> character offset in the context) and <c>Score</c> (<c>Single</c>: start logit + end logit).
+    /// </summary>
+    QuestionAnswering = 3,
 }

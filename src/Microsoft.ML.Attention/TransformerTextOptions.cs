@@ -15,14 +15,18 @@ public sealed class TransformerTextOptions
     /// <summary>What <c>Fit</c> trains and <c>Transform</c> writes. Default: <see cref="TransformerTask.MaskedLanguageModeling"/>.</summary>
     public TransformerTask Task { get; set; } = TransformerTask.MaskedLanguageModeling;
 
-    /// <summary>The input text column (<c>string</c>). Default: <c>"Text"</c>.</summary>
+    /// <summary>
+    /// The input text column (<c>string</c>). Default: <c>"Text"</c>. Not read by <see cref="TransformerTask.QuestionAnswering"/>, whose
+    /// columns are in <see cref="QuestionAnswering"/>.
+    /// </summary>
     public string TextColumnName { get; set; } = "Text";
 
     /// <summary>
     /// The output column. Default: <c>null</c>, which means the task's own name: <c>"Embedding"</c> for
     /// <see cref="TransformerTask.MaskedLanguageModeling"/> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values),
     /// <c>"GeneratedText"</c> for <see cref="TransformerTask.CausalLanguageModeling"/>. Must stay null for
-    /// <see cref="TransformerTask.TextClassification"/>, whose columns are <c>PredictedLabel</c>, <c>Score</c> and <c>Probability</c>.
+    /// <see cref="TransformerTask.TextClassification"/>, whose columns are <c>PredictedLabel</c>, <c>Score</c> and <c>Probability</c>, and for
+    /// <see cref="TransformerTask.QuestionAnswering"/>, whose columns are <c>Answer</c>, <c>AnswerStart</c> and <c>Score</c>.
     /// </summary>
     public string? OutputColumnName { get; set; }
 
@@ -164,4 +168,11 @@ public sealed class TransformerTextOptions
     /// Ignored by <see cref="TransformerTask.CausalLanguageModeling"/>. Default: <see cref="InferencePrecision.Float32"/>.
     /// </summary>
     public InferencePrecision InferencePrecision { get; set; } = InferencePrecision.Float32;
+
+    /// <summary>
+    /// The columns (question, context, answer, answer start) and the windows (document stride, max answer and question lengths) of
+    /// <see cref="TransformerTask.QuestionAnswering"/>; see <see cref="QuestionAnsweringOptions"/> for each default. Ignored by the other
+    /// tasks. Default: <c>new QuestionAnsweringOptions()</c> (columns <c>Question</c>, <c>Context</c>, <c>Answer</c>, <c>AnswerStart</c>).
+    /// </summary>
+    public QuestionAnsweringOptions QuestionAnswering { get; set; } = new();
 }

@@ -35,6 +35,12 @@ internal static class ColumnText
             row.GetGetter<uint>(column)(ref value);
             return value.ToString(CultureInfo.InvariantCulture);
         }
+        if (type.RawType == typeof(int))
+        {
+            int value = 0;
+            row.GetGetter<int>(column)(ref value);
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
         ReadOnlyMemory<char> text = default;
         row.GetGetter<ReadOnlyMemory<char>>(column)(ref text);
         return text.ToString().Replace("\n", "\\n");

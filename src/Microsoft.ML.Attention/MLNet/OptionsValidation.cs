@@ -35,6 +35,8 @@ internal static class OptionsValidation
         Require(o.SecondTextColumnName is null || (o.SecondTextColumnName.Trim().Length > 0 && o.SecondTextColumnName != o.TextColumnName),
             nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
         Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");
+        Require(o.QuestionAnswering is not null, nameof(o.QuestionAnswering), o.QuestionAnswering, "must be set");
+        ValidateQuestionAnswering(o.QuestionAnswering!);
         Require(o.EarlyStoppingPatience >= 0, nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "must be 0 (off) or positive");
         if (o.InitialModel is null && o.Tokenizer is TokenizerKind.WordPiece or TokenizerKind.Llama2c)
         {
@@ -45,6 +47,24 @@ internal static class OptionsValidation
         // The vocabulary size comes from the tokenizer at Fit; every other field is checked now.
         if (o.InitialModel is null)
             (o.Model!.VocabularySize == 0 ? o.Model with { VocabularySize = 1 } : o.Model).Validate();
+    }
+
+    private static void ValidateQuestionAnswering(QuestionAnsweringOptions qa)
+    {
+        const string prefix = nameof(TransformerTextOptions.QuestionAnswering) + ".";
+        foreach (var (name, value) in new[]
+        {
+            (nameof(qa.QuestionColumnName), qa.QuestionColumnName), (nameof(qa.ContextColumnName), qa.ContextColumnName),
+            (nameof(qa.AnswerColumnName), qa.AnswerColumnName), (nameof(qa.AnswerStartColumnName), qa.AnswerStartColumnName),
+        })
+        {
+            Require(!string.IsNullOrWhiteSpace(value), prefix + name, value, "must name a column");
+        }
+
+        Require(qa.QuestionColumnName != qa.ContextColumnName, prefix + nameof(qa.ContextColumnName), qa.ContextColumnName, "must differ from QuestionColumnName");
+        Require(qa.DocumentStride >= 1, prefix + nameof(qa.DocumentStride), qa.DocumentStride, "must be at least 1");
+        Require(qa.MaxAnswerLength >= 1, prefix + nameof(qa.MaxAnswerLength), qa.MaxAnswerLength, "must be at least 1");
+        Require(qa.MaxQuestionLength >= 1, prefix + nameof(qa.MaxQuestionLength), qa.MaxQuestionLength, "must be at least 1");
     }
 
     private static void ValidateGeneration(Generation.GenerationOptions generation)

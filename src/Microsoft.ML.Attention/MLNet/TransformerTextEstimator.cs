@@ -15,6 +15,7 @@ namespace Microsoft.ML.Attention;
 /// | Input column data type | Text (`string`) |
 /// | Output column data type (MaskedLanguageModeling) | Known-size vector of `Single` (the model dimension) |
 /// | Output column data type (CausalLanguageModeling) | Text (`string`): the generated continuation of the prompt |
+/// | Output columns (QuestionAnswering) | input columns `Question`, `Context` (text); `Answer` (text), `AnswerStart` (`Int32`), `Score` (`Single`) |
 /// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
 /// | Exportable to ONNX | No |
 /// | NuGet package | Microsoft.ML.Attention |
@@ -45,7 +46,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
     public TransformerTextTransformer Fit(IDataView input)
     {
         _host.CheckValue(input, nameof(input));
-        SchemaChecks.CheckTextColumn(_host, input.Schema, _options.TextColumnName, nameof(input));
+        foreach (string column in _task.InputColumnNames(_options))
+            SchemaChecks.CheckTextColumn(_host, input.Schema, column, nameof(input));
         using var channel = _host.Start("Fit");
         using var session = new FitSession(_host, _options, channel);
         return _task.Fit(session, input);
@@ -55,7 +57,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        SchemaChecks.CheckTextColumn(_host, inputSchema, _options.TextColumnName, nameof(inputSchema));
+        foreach (string column in _task.InputColumnNames(_options))
+            SchemaChecks.CheckTextColumn(_host, inputSchema, column, nameof(inputSchema));
         return _task.GetOutputSchema(_host, inputSchema, _options);
     }
 }

@@ -16,6 +16,8 @@ internal static class TaskOptions
     public const string SecondTextColumnName = nameof(TransformerTextOptions.SecondTextColumnName);
     public const string FreezeEncoder = nameof(TransformerTextOptions.FreezeEncoder);
     public const string EarlyStoppingPatience = nameof(TransformerTextOptions.EarlyStoppingPatience);
+    public const string TextColumnName = nameof(TransformerTextOptions.TextColumnName);
+    public const string QuestionAnswering = nameof(TransformerTextOptions.QuestionAnswering);
 
     private static readonly TransformerTextOptions Defaults = new();
 
@@ -30,6 +32,8 @@ internal static class TaskOptions
         [SecondTextColumnName] = o => o.SecondTextColumnName is not null,
         [FreezeEncoder] = o => o.FreezeEncoder,
         [EarlyStoppingPatience] = o => o.EarlyStoppingPatience != Defaults.EarlyStoppingPatience,
+        [TextColumnName] = o => o.TextColumnName != Defaults.TextColumnName,
+        [QuestionAnswering] = o => !o.QuestionAnswering.IsDefault(),
     };
 
     private static bool IsDefault(GenerationOptions options)

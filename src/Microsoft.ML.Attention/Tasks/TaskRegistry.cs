@@ -12,6 +12,7 @@ internal static class TaskRegistry
         new MaskedLanguageModelingTask(),
         new CausalLanguageModelingTask(),
         new TextClassificationTask(),
+        new QuestionAnsweringTask(),
     ];
 
     /// <summary>The registered tasks, in registration order.</summary>

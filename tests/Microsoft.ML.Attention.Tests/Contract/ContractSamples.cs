@@ -1,11 +1,13 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tests.Causal;
 using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Attention.Tests.QuestionAnswering;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
 
 /// <summary>
-/// Per registered task: tiny options with a fixed seed and a few real rows (column <c>"Text"</c>, plus what the task needs). A task
+/// Per registered task: tiny options with a fixed seed and a few real rows (column <c>"Text"</c>, plus what the task needs; a two-text
+/// task reads its second text from the column named by the transformer's second input column). A task
 /// registered without a sample here fails every contract test with a message that asks for one.
 /// </summary>
 internal static class ContractSamples
@@ -21,6 +23,12 @@ internal static class ContractSamples
         },
         [TransformerTask.TextClassification] = ml =>
             (TextClassificationData.Tiny(maxSteps: 2), ml.Data.LoadFromEnumerable(TinyModels.YelpRows(8))),
+        [TransformerTask.QuestionAnswering] = ml =>
+        {
+            var options = QuestionAnsweringData.Tiny(maxSteps: 2);
+            options.InferenceBatchSize = 3;
+            return (options, ml.Data.LoadFromEnumerable(QuestionAnsweringData.Rows(QuestionAnsweringData.DevExamples.Take(8))));
+        },
         [TransformerTask.CausalLanguageModeling] = ml =>
         {
             var options = CausalModels.TinyCharacterLm();
@@ -29,6 +37,15 @@ internal static class ContractSamples
             return (options, TinyModels.Texts(ml, CausalModels.ShakespeareLines(0, 8)));
         },
     };
+
+    /// <summary>Points the options' first input column (the one every sample keeps in "Text") at <paramref name="columnName"/>.</summary>
+    public static void SetFirstInputColumn(TransformerTextOptions options, string columnName)
+    {
+        if (options.Task == TransformerTask.QuestionAnswering)
+            options.QuestionAnswering.QuestionColumnName = columnName;
+        else
+            options.TextColumnName = columnName;
+    }
 
     /// <summary>The options and data of <paramref name="task"/>'s sample.</summary>
     public static (TransformerTextOptions Options, IDataView Data) For(MLContext ml, TransformerTask task) =>

@@ -47,7 +47,11 @@ public class TaskContractTests
         string path = Path.Combine(Directory.CreateTempSubdirectory("mlattention-contract").FullName, task + ".zip");
         ml.Model.Save(model, data.Schema, path);
 
-        var loaded = ModelProbeProcess.Run(path, data.GetColumn<string>("Text").ToList(), [.. model.OutputColumnNames]);
+        var texts = data.GetColumn<string>("Text").ToList();
+        var loaded = model.InputColumnNames.Count == 1
+            ? ModelProbeProcess.Run(path, texts, [.. model.OutputColumnNames])
+            : ModelProbeProcess.RunPairs(path, model.InputColumnNames[1], texts.Zip(data.GetColumn<string>(model.InputColumnNames[1])).ToList(),
+                [.. model.OutputColumnNames]);
 
         Assert.Equal(expected, loaded.Select(row => model.OutputColumnNames.Select(c => row[c]).ToArray()).ToList());
         File.Delete(path);
@@ -80,13 +84,13 @@ public class TaskContractTests
     {
         var ml = new MLContext(seed: 1);
         var (options, data) = ContractSamples.For(ml, task);
-        options.TextColumnName = "Missing";
+        ContractSamples.SetFirstInputColumn(options, "Missing");
         var estimator = ml.Transforms.AttentionEncoder(options);
 
         Assert.Contains("Missing", Assert.ThrowsAny<Exception>(() => estimator.GetOutputSchema(SchemaShapes.Of(data.Schema))).Message);
         Assert.Contains("Missing", Assert.ThrowsAny<Exception>(() => estimator.Fit(data)).Message);
 
-        options.TextColumnName = "Text";
+        ContractSamples.SetFirstInputColumn(options, "Text");
         using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
         var renamed = ml.Transforms.CopyColumns("Other", "Text").Fit(data).Transform(data);
         var withoutText = ml.Transforms.DropColumns("Text").Fit(renamed).Transform(renamed);

@@ -17,7 +17,7 @@ internal sealed class TextClassificationTask : ITaskDefinition
 
     public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
     {
-        TaskOptions.Pooling, TaskOptions.InferencePrecision, TaskOptions.LabelColumnName, TaskOptions.SecondTextColumnName,
+        TaskOptions.TextColumnName, TaskOptions.Pooling, TaskOptions.InferencePrecision, TaskOptions.LabelColumnName, TaskOptions.SecondTextColumnName,
         TaskOptions.FreezeEncoder, TaskOptions.EarlyStoppingPatience,
     };
 

@@ -1,0 +1,47 @@
+namespace Microsoft.ML.Attention;
+
+/// <summary>
+/// The columns and windows of <see cref="TransformerTask.QuestionAnswering"/> (<see cref="TransformerTextOptions.QuestionAnswering"/>).
+/// A row is packed as <c>[CLS] question [SEP] context [SEP]</c> (token types 0 then 1); a context longer than one window is covered by
+/// overlapping windows of <see cref="TransformerTextOptions.MaxSequenceLength"/> tokens, and the best span over all windows wins.
+/// Every property documents its default; the estimator checks them when it is created. Copied at <c>Fit</c> and saved with the model.
+/// </summary>
+public sealed class QuestionAnsweringOptions
+{
+    /// <summary>The question column (text). Default: <c>"Question"</c> (as <see cref="SquadReader"/> writes it).</summary>
+    public string QuestionColumnName { get; set; } = "Question";
+
+    /// <summary>The context column (text): the paragraph the answer is taken from. Default: <c>"Context"</c>.</summary>
+    public string ContextColumnName { get; set; } = "Context";
+
+    /// <summary>The training column of the answer's text (text; read by <c>Fit</c> only). Default: <c>"Answer"</c>.</summary>
+    public string AnswerColumnName { get; set; } = "Answer";
+
+    /// <summary>
+    /// The training column of the answer's first character in the context: a UTF-16 offset, <c>Int32</c> or <c>Single</c> (read by
+    /// <c>Fit</c> only). Default: <c>"AnswerStart"</c>.
+    /// </summary>
+    public string AnswerStartColumnName { get; set; } = "AnswerStart";
+
+    /// <summary>
+    /// Context tokens between the starts of two consecutive windows (at most a window's context length, so that no token is skipped;
+    /// Hugging Face's <c>doc_stride</c> of the original BERT SQuAD script). Default: 128; at least 1.
+    /// </summary>
+    public int DocumentStride { get; set; } = 128;
+
+    /// <summary>The most tokens of a predicted answer. Default: 30; at least 1.</summary>
+    public int MaxAnswerLength { get; set; } = 30;
+
+    /// <summary>Question tokens kept (the first ones); a window holds the rest of the context. Default: 64; at least 1.</summary>
+    public int MaxQuestionLength { get; set; } = 64;
+
+    internal QuestionAnsweringOptions Clone() => (QuestionAnsweringOptions)MemberwiseClone();
+
+    internal bool IsDefault()
+    {
+        var d = new QuestionAnsweringOptions();
+        return QuestionColumnName == d.QuestionColumnName && ContextColumnName == d.ContextColumnName && AnswerColumnName == d.AnswerColumnName
+            && AnswerStartColumnName == d.AnswerStartColumnName && DocumentStride == d.DocumentStride && MaxAnswerLength == d.MaxAnswerLength
+            && MaxQuestionLength == d.MaxQuestionLength;
+    }
+}

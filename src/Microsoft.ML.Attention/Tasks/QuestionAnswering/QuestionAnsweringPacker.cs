@@ -1,0 +1,98 @@
+using Microsoft.ML.Attention.Tokenization;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// One row encoded for question answering: its first question tokens, its context tokens with their characters, and the windows
+/// over the context tokens that cover it (each window is packed as <c>[CLS] question [SEP] context[First, First + Count) [SEP]</c>).
+/// </summary>
+/// <param name="QuestionIds">The question's ids, cut to <see cref="QuestionAnsweringOptions.MaxQuestionLength"/>.</param>
+/// <param name="ContextTokens">Every context token with its characters in the context.</param>
+/// <param name="Windows">The windows, in order; none for an empty context or question.</param>
+internal sealed record PackedQuestion(int[] QuestionIds, TokenSpan[] ContextTokens, IReadOnlyList<(int First, int Count)> Windows)
+{
+    /// <summary>The position of the first context token in every window: after [CLS], the question and [SEP].</summary>
+    public int ContextOffset => QuestionIds.Length + 2;
+}
+
+/// <summary>
+/// Packs (question, context) rows into overlapping windows of at most <c>maxLength</c> tokens and the windows into padded tensors:
+/// the encode step that the trainer and the scorer share. Token types: 0 for [CLS], the question and its [SEP]; 1 for the context
+/// and its [SEP]; padding is 0 and masked.
+/// </summary>
+internal sealed class QuestionAnsweringPacker
+{
+    private readonly TextTokenizer _tokenizer;
+    private readonly int _maxLength;
+    private readonly int _maxQuestionLength;
+    private readonly int _documentStride;
+
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="maxLength">Tokens per window, special tokens included (the model's sequence length); at least 4.</param>
+    /// <param name="maxQuestionLength">Question tokens kept.</param>
+    /// <param name="documentStride">Context tokens between the starts of consecutive windows (capped at a window's context length).</param>
+    public QuestionAnsweringPacker(TextTokenizer tokenizer, int maxLength, int maxQuestionLength, int documentStride)
+    {
+        if (maxLength < 4)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "A question-answering window needs at least 4 tokens ([CLS] question [SEP] context [SEP]).");
+        _tokenizer = tokenizer;
+        _maxLength = maxLength;
+        _maxQuestionLength = maxQuestionLength;
+        _documentStride = documentStride;
+    }
+
+    /// <summary>Encodes one row; an empty (or white-space) question or context gives no window.</summary>
+    public PackedQuestion Pack(string question, string context)
+    {
+        // The question never takes the whole window: at least one context token fits.
+        var questionIds = _tokenizer.Encode(question);
+        questionIds = questionIds[..Math.Min(questionIds.Length, Math.Min(_maxQuestionLength, _maxLength - 4))];
+        var contextTokens = _tokenizer.EncodeWithOffsets(context);
+        var windows = new List<(int First, int Count)>();
+        if (questionIds.Length > 0 && contextTokens.Length > 0 && !string.IsNullOrWhiteSpace(question))
+        {
+            int budget = _maxLength - 3 - questionIds.Length;
+            int step = Math.Min(budget, _documentStride);
+            for (int first = 0; ; first += step)
+            {
+                int count = Math.Min(budget, contextTokens.Length - first);
+                windows.Add((first, count));
+                if (first + count >= contextTokens.Length)
+                    break;
+            }
+        }
+        return new PackedQuestion(questionIds, contextTokens, windows);
+    }
+
+    /// <summary>Window tensors, each [B, T] int64 with T the longest window: ids, attention mask and token types.</summary>
+    /// <param name="windows">(row, window index) pairs.</param>
+    /// <param name="device">Where the tensors go.</param>
+    public (Tensor Ids, Tensor Mask, Tensor Types) Tensors(IReadOnlyList<(PackedQuestion Row, int Window)> windows, Device device)
+    {
+        int length = windows.Max(w => w.Row.ContextOffset + w.Row.Windows[w.Window].Count + 1);
+        var ids = new long[windows.Count * length];
+        var mask = new long[ids.Length];
+        var types = new long[ids.Length];
+        Array.Fill(ids, _tokenizer.Special.Pad);
+        var special = _tokenizer.Special;
+        for (int b = 0; b < windows.Count; b++)
+        {
+            var (row, index) = windows[b];
+            var (first, count) = row.Windows[index];
+            int at = b * length;                                   // row b of [B, T]
+            ids[at] = special.Bos;
+            for (int k = 0; k < row.QuestionIds.Length; k++)
+                ids[at + 1 + k] = row.QuestionIds[k];
+            ids[at + row.ContextOffset - 1] = special.Eos;
+            for (int k = 0; k < count; k++)
+                ids[at + row.ContextOffset + k] = row.ContextTokens[first + k].Id;
+            int end = row.ContextOffset + count;
+            ids[at + end] = special.Eos;
+            Array.Fill(mask, 1L, at, end + 1);
+            Array.Fill(types, 1L, at + row.ContextOffset, count + 1);
+        }
+        long[] shape = [windows.Count, length];
+        return (tensor(ids, shape, int64, device), tensor(mask, shape, int64, device), tensor(types, shape, int64, device));
+    }
+}

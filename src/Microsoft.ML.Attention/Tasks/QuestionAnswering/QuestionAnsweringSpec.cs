@@ -1,0 +1,72 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// <see cref="TransformerTask.QuestionAnswering"/>: a <see cref="SpanExtractor"/> over (question, context) rows packed into windows.
+/// </summary>
+internal sealed class QuestionAnsweringSpec : TaskSpec
+{
+    public const string AnswerColumnName = "Answer";
+    public const string AnswerStartColumnName = "AnswerStart";
+    public const string ScoreColumnName = "Score";
+
+    public QuestionAnsweringSpec(string questionColumnName, string contextColumnName, int documentStride, int maxAnswerLength, int maxQuestionLength)
+    {
+        QuestionColumnName = questionColumnName;
+        ContextColumnName = contextColumnName;
+        DocumentStride = documentStride;
+        MaxAnswerLength = maxAnswerLength;
+        MaxQuestionLength = maxQuestionLength;
+    }
+
+    public string QuestionColumnName { get; }
+    public string ContextColumnName { get; }
+    public int DocumentStride { get; }
+    public int MaxAnswerLength { get; }
+    public int MaxQuestionLength { get; }
+
+    public override TransformerTask Task => TransformerTask.QuestionAnswering;
+
+    public override IReadOnlyList<string> InputColumnNames => [QuestionColumnName, ContextColumnName];
+
+    /// <summary>The task's network with fresh weights.</summary>
+    public SpanExtractor CreateSpanExtractor(TransformerConfig config) => new(config);
+
+    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateSpanExtractor(config));
+
+    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
+        new QuestionAnsweringScorer(model, new InferenceNetwork(model, this, precision), this);
+
+    /// <summary>The packer of rows into windows of the model's sequence length.</summary>
+    public QuestionAnsweringPacker CreatePacker(TransformerTextModel model) =>
+        new(model.Tokenizer, model.Config.MaxSequenceLength, MaxQuestionLength, DocumentStride);
+
+    // *** Binary format ***
+    // string: question column name
+    // string: context column name
+    // int: document stride (tokens)
+    // int: max answer length (tokens)
+    // int: max question length (tokens)
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(QuestionColumnName);
+        writer.Write(ContextColumnName);
+        writer.Write(DocumentStride);
+        writer.Write(MaxAnswerLength);
+        writer.Write(MaxQuestionLength);
+    }
+
+    public static QuestionAnsweringSpec Load(BinaryReader reader)
+    {
+        string question = reader.ReadString();
+        string context = reader.ReadString();
+        int stride = reader.ReadInt32();
+        int maxAnswer = reader.ReadInt32();
+        int maxQuestion = reader.ReadInt32();
+        if (stride < 1 || maxAnswer < 1 || maxQuestion < 1)
+            throw new InvalidDataException($"The saved model has invalid question-answering windows (stride {stride}, max answer {maxAnswer}, max question {maxQuestion}).");
+        return new QuestionAnsweringSpec(question, context, stride, maxAnswer, maxQuestion);
+    }
+}
