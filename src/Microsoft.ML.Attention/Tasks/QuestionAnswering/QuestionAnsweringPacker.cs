@@ -14,6 +14,9 @@ internal sealed record PackedQuestion(int[] QuestionIds, TokenSpan[] ContextToke
 {
     /// <summary>The position of the first context token in every window: after [CLS], the question and [SEP].</summary>
     public int ContextOffset => QuestionIds.Length + 2;
+
+    /// <summary>The tokens of window <paramref name="window"/>: [CLS] question [SEP] context [SEP].</summary>
+    public int WindowLength(int window) => ContextOffset + Windows[window].Count + 1;
 }
 
 /// <summary>
@@ -70,7 +73,7 @@ internal sealed class QuestionAnsweringPacker
     /// <param name="device">Where the tensors go.</param>
     public (Tensor Ids, Tensor Mask, Tensor Types) Tensors(IReadOnlyList<(PackedQuestion Row, int Window)> windows, Device device)
     {
-        int length = windows.Max(w => w.Row.ContextOffset + w.Row.Windows[w.Window].Count + 1);
+        int length = windows.Max(w => w.Row.WindowLength(w.Window));
         var ids = new long[windows.Count * length];
         var mask = new long[ids.Length];
         var types = new long[ids.Length];

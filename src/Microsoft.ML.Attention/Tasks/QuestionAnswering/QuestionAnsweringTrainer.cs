@@ -39,7 +39,7 @@ internal static class QuestionAnsweringTrainer
             : () => Evaluate(model, packer, maxAnswerLength, validation!, validationWindows, settings.BatchSize, device);
         return TrainingLoop.Run(model, windows.Count, settings,
             indices => Loss(model, packer, indices.Select(i => windows[i]).ToList(), device, nn.Reduction.Mean),
-            validate, earlyStoppingPatience, log);
+            validate, earlyStoppingPatience, log, exampleLength: i => windows[i].Row.WindowLength(windows[i].Window));
     }
 
     // Every window of every row with its labels; counts the rows whose answer fits in no window.
