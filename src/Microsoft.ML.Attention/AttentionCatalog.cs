@@ -1,6 +1,7 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tasks;
+using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention;
@@ -163,6 +164,57 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Task = TransformerTask.TextClassification;
+        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+    }
+
+    /// <summary>
+    /// Fine-tunes extractive question answering from a pretrained encoder (<see cref="TransformerTask.QuestionAnswering"/>), where
+    /// ML.NET users look for it (ML.NET's own <c>MulticlassClassification.Trainers.QuestionAnswer</c>): adds <c>Answer</c> (text),
+    /// <c>AnswerStart</c> (Int32) and <c>Score</c>, and with <paramref name="topAnswerCount"/> above 1 the vector columns
+    /// <c>TopAnswers</c>, <c>TopAnswerStarts</c> and <c>TopScores</c>. The same estimator as <c>Transforms.AttentionEncoder</c>.
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
+    /// <param name="initialModel">The pretrained encoder (ONNX, safetensors or a saved <c>.zip</c>; see <see cref="TransformerTextOptions.InitialModel"/>).</param>
+    /// <param name="vocabularyPath">Its WordPiece vocabulary (vocab.txt or tokenizer.json), or null for the one beside the model.</param>
+    /// <param name="contextColumnName">The paragraph column. Default: <c>"Context"</c>.</param>
+    /// <param name="questionColumnName">The question column. Default: <c>"Question"</c>.</param>
+    /// <param name="answerColumnName">The training answer's text. Default: <c>"Answer"</c>.</param>
+    /// <param name="answerStartColumnName">The training answer's first character in the context. Default: <c>"AnswerStart"</c>.</param>
+    /// <param name="topAnswerCount">Answers per row; above 1 adds the top-answer vectors. Default: 1.</param>
+    /// <example><code language="csharp">
+    /// var squad = SquadReader.Load(mlContext, "train-v1.1.json");
+    /// var model = mlContext.MulticlassClassification.Trainers.AttentionQuestionAnswer("model.onnx", "vocab.txt").Fit(squad);
+    /// SquadMetrics metrics = SquadEvaluator.Evaluate(model.Transform(SquadReader.Load(mlContext, "dev-v1.1.json")));
+    /// </code></example>
+    public static TransformerTextEstimator AttentionQuestionAnswer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string initialModel, string? vocabularyPath = null, string contextColumnName = "Context", string questionColumnName = "Question",
+        string answerColumnName = "Answer", string answerStartColumnName = "AnswerStart", int topAnswerCount = 1)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(initialModel);
+        return AttentionQuestionAnswer(catalog, new TransformerTextOptions
+        {
+            InitialModel = initialModel,
+            Tokenizer = TokenizerKind.WordPiece,
+            VocabularyPath = vocabularyPath,
+            QuestionAnswering = new QuestionAnsweringOptions
+            {
+                ContextColumnName = contextColumnName,
+                QuestionColumnName = questionColumnName,
+                AnswerColumnName = answerColumnName,
+                AnswerStartColumnName = answerStartColumnName,
+                TopAnswerCount = topAnswerCount,
+            },
+        });
+    }
+
+    /// <summary>Extractive question answering with the given options; sets <paramref name="options"/>' Task to <see cref="TransformerTask.QuestionAnswering"/>.</summary>
+    /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
+    /// <param name="options">Columns (<see cref="TransformerTextOptions.QuestionAnswering"/>), initial model, tokenizer and training options.</param>
+    public static TransformerTextEstimator AttentionQuestionAnswer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Task = TransformerTask.QuestionAnswering;
         return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
     }
 }

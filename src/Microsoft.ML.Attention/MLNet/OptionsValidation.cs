@@ -65,6 +65,8 @@ internal static class OptionsValidation
         Require(qa.DocumentStride >= 1, prefix + nameof(qa.DocumentStride), qa.DocumentStride, "must be at least 1");
         Require(qa.MaxAnswerLength >= 1, prefix + nameof(qa.MaxAnswerLength), qa.MaxAnswerLength, "must be at least 1");
         Require(qa.MaxQuestionLength >= 1, prefix + nameof(qa.MaxQuestionLength), qa.MaxQuestionLength, "must be at least 1");
+        Require(qa.TopAnswerCount is >= 1 and <= QuestionAnsweringSpec.MaxTopAnswerCount, prefix + nameof(qa.TopAnswerCount), qa.TopAnswerCount,
+            $"must be between 1 and {QuestionAnsweringSpec.MaxTopAnswerCount}");
     }
 
     private static void ValidateGeneration(Generation.GenerationOptions generation)

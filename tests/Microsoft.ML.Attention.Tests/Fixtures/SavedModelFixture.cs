@@ -74,7 +74,25 @@ public sealed class SavedModelFixture
             options.Generation = new GenerationOptions { Temperature = 0.8f, TopK = 20, MaxNewTokens = 16, Seed = 7 };
             return ml.Transforms.AttentionEncoder(options).Fit(TinyModels.Texts(ml, CausalModels.ShakespeareLines(0, 80)));
         }),
+        new("question-answering", ["Answer", "AnswerStart", "Score"], "Second",
+            QuestionAnswering.QuestionAnsweringData.DevExamples.Skip(40).Take(3).Select(e => (e.Question, e.Context)).Append(("Who?", "")).ToArray(), ml =>
+        {
+            var options = QuestionAnswering.QuestionAnsweringData.Tiny(maxSteps: 4);
+            options.QuestionAnswering.ContextColumnName = "Second";
+            var rows = QuestionAnswering.QuestionAnsweringData.DevExamples.Take(16)
+                .Select(e => new QuestionRow { Text = e.Question, Second = e.Context, Answer = e.Answers[0].Text, AnswerStart = e.Answers[0].Start });
+            return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows.ToList()));
+        }),
     ];
+
+    /// <summary>A question-answering training row in the probe's columns: the question in "Text", the context in "Second".</summary>
+    private sealed class QuestionRow
+    {
+        public string Text { get; set; } = "";
+        public string Second { get; set; } = "";
+        public string Answer { get; set; } = "";
+        public int AnswerStart { get; set; }
+    }
 
     private static string[] Probes => ["The food was great.", "Service was slow and the room was cold.", "ok", ""];
 

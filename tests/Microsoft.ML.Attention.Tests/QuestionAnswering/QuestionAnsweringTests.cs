@@ -93,7 +93,7 @@ public class QuestionAnsweringTests
         var (first, last, score) = QuestionAnsweringSpanSearch.Best(start, end, contextOffset: 4, contextCount: 3, maxAnswerLength: 30);
 
         Assert.Equal((1, 2, 6f), (first, last, score));
-        Assert.Equal((0, 0, 5f), QuestionAnsweringSpanSearch.Best(start, end, 4, 3, maxAnswerLength: 1));
+        Assert.Equal(new ScoredSpan(0, 0, 5f), QuestionAnsweringSpanSearch.Best(start, end, 4, 3, maxAnswerLength: 1));
     }
 
     [Fact]

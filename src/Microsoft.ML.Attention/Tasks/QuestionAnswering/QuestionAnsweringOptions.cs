@@ -35,6 +35,15 @@ public sealed class QuestionAnsweringOptions
     /// <summary>Question tokens kept (the first ones); a window holds the rest of the context. Default: 64; at least 1.</summary>
     public int MaxQuestionLength { get; set; } = 64;
 
+    /// <summary>
+    /// Answers per row beyond the best one. At 1 (the default) <c>Transform</c> writes <c>Answer</c>, <c>AnswerStart</c> and <c>Score</c>;
+    /// above 1 it also writes the vector columns <c>TopAnswers</c> (text), <c>TopAnswerStarts</c> (Int32) and <c>TopScores</c> (Single)
+    /// of this length: the best distinct spans over all windows, best first (their first entry is <c>Answer</c>), padded with "", -1 and
+    /// NaN when a context has fewer spans (as ML.NET's own question-answering trainer returns its top-K answers and scores as vectors).
+    /// Default: 1; 1 to 100.
+    /// </summary>
+    public int TopAnswerCount { get; set; } = 1;
+
     internal QuestionAnsweringOptions Clone() => (QuestionAnsweringOptions)MemberwiseClone();
 
     internal bool IsDefault()
@@ -42,6 +51,6 @@ public sealed class QuestionAnsweringOptions
         var d = new QuestionAnsweringOptions();
         return QuestionColumnName == d.QuestionColumnName && ContextColumnName == d.ContextColumnName && AnswerColumnName == d.AnswerColumnName
             && AnswerStartColumnName == d.AnswerStartColumnName && DocumentStride == d.DocumentStride && MaxAnswerLength == d.MaxAnswerLength
-            && MaxQuestionLength == d.MaxQuestionLength;
+            && MaxQuestionLength == d.MaxQuestionLength && TopAnswerCount == d.TopAnswerCount;
     }
 }

@@ -7,10 +7,11 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <summary>
 /// One answer: <c>Answer == context.Substring(AnswerStart, Answer.Length)</c> always; <see cref="Score"/> is the start logit plus the
 /// end logit of the best span, NaN when the row has no span to score (an empty question or context: Answer "" at 0).
+/// <see cref="Top"/> holds the best distinct answers, best first (the first is this one), at most the count asked for.
 /// </summary>
-internal readonly record struct QuestionAnsweringPrediction(string Answer, int AnswerStart, float Score)
+internal readonly record struct QuestionAnsweringPrediction(string Answer, int AnswerStart, float Score, IReadOnlyList<QuestionAnsweringPrediction>? Top = null)
 {
-    public static QuestionAnsweringPrediction None => new("", 0, float.NaN);
+    public static QuestionAnsweringPrediction None => new("", 0, float.NaN, []);
 }
 
 /// <summary>
@@ -25,13 +26,14 @@ internal static class QuestionAnsweringPredictor
     /// <param name="rows">(question, context) pairs.</param>
     /// <param name="windowsPerBatch">Windows per forward pass.</param>
     /// <param name="device">Where the network lives.</param>
+    /// <param name="topCount">Distinct answers per row in <see cref="QuestionAnsweringPrediction.Top"/> (1 = the best only).</param>
     public static QuestionAnsweringPrediction[] Predict(SpanExtractor network, QuestionAnsweringPacker packer, int maxAnswerLength,
-        IReadOnlyList<(string Question, string Context)> rows, int windowsPerBatch, Device device)
+        IReadOnlyList<(string Question, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1)
     {
         var packed = rows.Select(r => packer.Pack(r.Question, r.Context)).ToArray();
         var windows = packed.SelectMany((row, r) => Enumerable.Range(0, row.Windows.Count).Select(w => (Row: r, Window: w))).ToList();
-        var best = new (int First, int Last, float Score)[rows.Count];
-        Array.Fill(best, (0, 0, float.NegativeInfinity));
+        // Per row: the candidate spans of every window, in context tokens; a span that two overlapping windows both hold keeps its best score.
+        var candidates = rows.Select(_ => new Dictionary<(int First, int Last), float>()).ToArray();
         using (no_grad())
         {
             for (int at = 0; at < windows.Count; at += windowsPerBatch)
@@ -47,10 +49,15 @@ internal static class QuestionAnsweringPredictor
                 {
                     var row = packed[chunk[b].Row];
                     var (first, count) = row.Windows[chunk[b].Window];
-                    var span = QuestionAnsweringSpanSearch.Best(starts.AsSpan(b * length, length), ends.AsSpan(b * length, length),
-                        row.ContextOffset, count, maxAnswerLength);
-                    if (span.Score > best[chunk[b].Row].Score)
-                        best[chunk[b].Row] = (first + span.First, first + span.Last, span.Score);
+                    var spans = QuestionAnsweringSpanSearch.Top(starts.AsSpan(b * length, length), ends.AsSpan(b * length, length),
+                        row.ContextOffset, count, maxAnswerLength, topCount);
+                    var rowCandidates = candidates[chunk[b].Row];
+                    foreach (var span in spans)
+                    {
+                        var key = (first + span.First, first + span.Last);
+                        if (!rowCandidates.TryGetValue(key, out float known) || span.Score > known)
+                            rowCandidates[key] = span.Score;
+                    }
                 }
             }
         }
@@ -64,9 +71,20 @@ internal static class QuestionAnsweringPredictor
                 continue;
             }
             var tokens = packed[r].ContextTokens;
-            int startChar = tokens[best[r].First].Start;
-            int endChar = Math.Max(startChar, tokens[best[r].Last].End);
-            predictions[r] = new QuestionAnsweringPrediction(rows[r].Context[startChar..endChar], startChar, best[r].Score);
+            var top = new List<QuestionAnsweringPrediction>(topCount);
+            // Best first; equal scores keep the earlier span first, as the search within a window does.
+            foreach (var ((first, last), score) in candidates[r].OrderByDescending(c => c.Value).ThenBy(c => c.Key.First).ThenBy(c => c.Key.Last))
+            {
+                int startChar = tokens[first].Start;
+                int endChar = Math.Max(startChar, tokens[last].End);
+                // Distinct answers: two token spans can cover the same characters (a word split into pieces is one answer).
+                if (top.Any(t => t.AnswerStart == startChar && t.Answer.Length == endChar - startChar))
+                    continue;
+                top.Add(new QuestionAnsweringPrediction(rows[r].Context[startChar..endChar], startChar, score));
+                if (top.Count == topCount)
+                    break;
+            }
+            predictions[r] = top[0] with { Top = top };
         }
         return predictions;
     }

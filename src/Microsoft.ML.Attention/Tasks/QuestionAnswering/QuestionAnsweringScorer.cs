@@ -24,23 +24,38 @@ internal sealed class QuestionAnsweringScorer : IRowScorer, IDisposable
         _network = (SpanExtractor)network.Network;
         _spec = spec;
         _packer = spec.CreatePacker(model);
+        OutputColumns = QuestionAnsweringSpec.OutputColumns(spec.TopAnswerCount).Select(c => new DataViewSchema.DetachedColumn(c.Name, c.Type)).ToList();
     }
 
     public IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
 
-    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; } =
-    [
-        new(QuestionAnsweringSpec.AnswerColumnName, TextDataViewType.Instance),
-        new(QuestionAnsweringSpec.AnswerStartColumnName, NumberDataViewType.Int32),
-        new(QuestionAnsweringSpec.ScoreColumnName, NumberDataViewType.Single),
-    ];
+    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
 
     public object[][] Score(IReadOnlyList<string[]> inputs)
     {
         _network.eval();
+        int top = _spec.TopAnswerCount;
         var predictions = QuestionAnsweringPredictor.Predict(_network, _packer, _spec.MaxAnswerLength,
-            inputs.Select(row => (row[0], row[1])).ToList(), Math.Max(1, inputs.Count), _model.Device);
-        return predictions.Select(p => new object[] { p.Answer.AsMemory(), p.AnswerStart, p.Score }).ToArray();
+            inputs.Select(row => (row[0], row[1])).ToList(), Math.Max(1, inputs.Count), _model.Device, top);
+        if (top == 1)
+            return predictions.Select(p => new object[] { p.Answer.AsMemory(), p.AnswerStart, p.Score }).ToArray();
+        return predictions.Select(p => new object[]
+        {
+            p.Answer.AsMemory(), p.AnswerStart, p.Score,
+            new VBuffer<ReadOnlyMemory<char>>(top, Padded(p.Top!, top, a => a.Answer.AsMemory(), ReadOnlyMemory<char>.Empty)),
+            new VBuffer<int>(top, Padded(p.Top!, top, a => a.AnswerStart, -1)),
+            new VBuffer<float>(top, Padded(p.Top!, top, a => a.Score, float.NaN)),
+        }).ToArray();
+    }
+
+    // The top answers' values, padded to the column's length.
+    private static T[] Padded<T>(IReadOnlyList<QuestionAnsweringPrediction> top, int length, Func<QuestionAnsweringPrediction, T> value, T padding)
+    {
+        var values = new T[length];
+        Array.Fill(values, padding);
+        for (int i = 0; i < top.Count; i++)
+            values[i] = value(top[i]);
+        return values;
     }
 
     public void Dispose() => _inference.Dispose();

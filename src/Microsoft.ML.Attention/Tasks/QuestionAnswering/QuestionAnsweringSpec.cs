@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Tasks;
 
@@ -11,9 +12,15 @@ internal sealed class QuestionAnsweringSpec : TaskSpec
     public const string AnswerColumnName = "Answer";
     public const string AnswerStartColumnName = "AnswerStart";
     public const string ScoreColumnName = "Score";
+    public const string TopAnswersColumnName = "TopAnswers";
+    public const string TopAnswerStartsColumnName = "TopAnswerStarts";
+    public const string TopScoresColumnName = "TopScores";
+    public const int MaxTopAnswerCount = 100;
 
-    public QuestionAnsweringSpec(string questionColumnName, string contextColumnName, int documentStride, int maxAnswerLength, int maxQuestionLength)
+    public QuestionAnsweringSpec(string questionColumnName, string contextColumnName, int documentStride, int maxAnswerLength, int maxQuestionLength,
+        int topAnswerCount)
     {
+        TopAnswerCount = topAnswerCount;
         QuestionColumnName = questionColumnName;
         ContextColumnName = contextColumnName;
         DocumentStride = documentStride;
@@ -26,6 +33,15 @@ internal sealed class QuestionAnsweringSpec : TaskSpec
     public int DocumentStride { get; }
     public int MaxAnswerLength { get; }
     public int MaxQuestionLength { get; }
+    public int TopAnswerCount { get; }
+
+    /// <summary>The output columns: Answer, AnswerStart, Score, and with <see cref="TopAnswerCount"/> above 1 the top-answer vectors.</summary>
+    public static IReadOnlyList<(string Name, DataViewType Type)> OutputColumns(int topAnswerCount) => topAnswerCount <= 1
+        ? [(AnswerColumnName, TextDataViewType.Instance), (AnswerStartColumnName, NumberDataViewType.Int32), (ScoreColumnName, NumberDataViewType.Single)]
+        : [.. OutputColumns(1),
+            (TopAnswersColumnName, new VectorDataViewType(TextDataViewType.Instance, topAnswerCount)),
+            (TopAnswerStartsColumnName, new VectorDataViewType(NumberDataViewType.Int32, topAnswerCount)),
+            (TopScoresColumnName, new VectorDataViewType(NumberDataViewType.Single, topAnswerCount))];
 
     public override TransformerTask Task => TransformerTask.QuestionAnswering;
 
@@ -49,6 +65,7 @@ internal sealed class QuestionAnsweringSpec : TaskSpec
     // int: document stride (tokens)
     // int: max answer length (tokens)
     // int: max question length (tokens)
+    // int: top answer count; optional, absent (models saved before it) = 1
     public override void Save(BinaryWriter writer)
     {
         writer.Write(QuestionColumnName);
@@ -56,6 +73,7 @@ internal sealed class QuestionAnsweringSpec : TaskSpec
         writer.Write(DocumentStride);
         writer.Write(MaxAnswerLength);
         writer.Write(MaxQuestionLength);
+        writer.Write(TopAnswerCount);
     }
 
     public static QuestionAnsweringSpec Load(BinaryReader reader)
@@ -67,6 +85,9 @@ internal sealed class QuestionAnsweringSpec : TaskSpec
         int maxQuestion = reader.ReadInt32();
         if (stride < 1 || maxAnswer < 1 || maxQuestion < 1)
             throw new InvalidDataException($"The saved model has invalid question-answering windows (stride {stride}, max answer {maxAnswer}, max question {maxQuestion}).");
-        return new QuestionAnsweringSpec(question, context, stride, maxAnswer, maxQuestion);
+        int top = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadInt32() : 1;
+        if (top < 1 || top > MaxTopAnswerCount)
+            throw new InvalidDataException($"The saved model has an invalid top answer count ({top}; 1 to {MaxTopAnswerCount}).");
+        return new QuestionAnsweringSpec(question, context, stride, maxAnswer, maxQuestion, top);
     }
 }

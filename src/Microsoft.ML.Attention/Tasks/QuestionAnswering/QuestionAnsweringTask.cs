@@ -49,7 +49,8 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
         var config = session.Config(tokenizer);
         if (config.MaxSequenceLength < 4)
             throw host.Except($"QuestionAnswering needs windows of at least 4 tokens ([CLS] question [SEP] context [SEP]); MaxSequenceLength is {config.MaxSequenceLength}.");
-        var spec = new QuestionAnsweringSpec(qa.QuestionColumnName, qa.ContextColumnName, qa.DocumentStride, qa.MaxAnswerLength, qa.MaxQuestionLength);
+        var spec = new QuestionAnsweringSpec(qa.QuestionColumnName, qa.ContextColumnName, qa.DocumentStride, qa.MaxAnswerLength, qa.MaxQuestionLength,
+            qa.TopAnswerCount);
         var network = session.Network(spec.Task, () => spec.CreateSpanExtractor(config));
         var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
 
@@ -64,9 +65,8 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
     {
         QuestionAnsweringReader.CheckAnswerColumns(host, inputSchema, options.QuestionAnswering, nameof(inputSchema));
         var columns = inputSchema.ToDictionary(c => c.Name);
-        Add(columns, QuestionAnsweringSpec.AnswerColumnName, TextDataViewType.Instance);
-        Add(columns, QuestionAnsweringSpec.AnswerStartColumnName, NumberDataViewType.Int32);
-        Add(columns, QuestionAnsweringSpec.ScoreColumnName, NumberDataViewType.Single);
+        foreach (var (name, type) in QuestionAnsweringSpec.OutputColumns(options.QuestionAnswering.TopAnswerCount))
+            Add(columns, name, type);
         return new SchemaShape(columns.Values);
     }
 
@@ -82,5 +82,7 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
     }
 
     private static void Add(Dictionary<string, SchemaShape.Column> columns, string name, DataViewType type) =>
-        columns[name] = new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, type, false);
+        columns[name] = type is VectorDataViewType vector
+            ? new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Vector, vector.ItemType, false)
+            : new SchemaShape.Column(name, SchemaShape.Column.VectorKind.Scalar, type, false);
 }
