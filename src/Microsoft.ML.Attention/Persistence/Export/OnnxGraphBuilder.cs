@@ -17,6 +17,7 @@ internal sealed class OnnxGraphBuilder
 
     private readonly HashSet<string> _names = [];
     private readonly Dictionary<string, string> _int64Constants = [];
+    private readonly Dictionary<float, string> _floatConstants = [];
     private int _counter;
 
     /// <summary>The graph being built.</summary>
@@ -71,12 +72,15 @@ internal sealed class OnnxGraphBuilder
         return proto.Name;
     }
 
-    /// <summary>A float32 scalar constant.</summary>
+    /// <summary>A float32 scalar constant, written once per distinct value and reused.</summary>
     public string Float(float value)
     {
+        if (_floatConstants.TryGetValue(value, out var existing))
+            return existing;
         float[] values = [value];
         var proto = new TensorProto { Name = Unique("const_float"), DataType = FloatType, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
         Graph.Initializer.Add(proto);
+        _floatConstants[value] = proto.Name;
         return proto.Name;
     }
 
