@@ -1,7 +1,8 @@
 // Text classification: Microsoft.ML.Attention vs ML.NET's FeaturizeText + SDCA, same splits, same run.
 // Usage: dotnet run -c Release --project benchmarks/ClassificationBenchmark -- [sections] [--sst2-rows N] [--keep-native-memory false]
 //   sections: yelp, sst2, sst2-mlm (from scratch / self-pretrained; the default set), yelp-pretrained, yelp-embeddings,
-//   sst2-pretrained (from the imported all-MiniLM-L6-v2), encoder-speed (Transform rows/s against ONNX Runtime);
+//   sst2-pretrained (from the imported all-MiniLM-L6-v2), encoder-speed (Transform rows/s against ONNX Runtime),
+//   onnx-parity (ExportToOnnx: ONNX Runtime vs Transform, re-import), onnx-speed (the exported all-MiniLM-L6-v2 under ONNX Runtime vs Transform);
 //   --sst2-rows: SST-2 training phrases for the transformer runs (default 20000);
 //   --progress: print training progress lines (every 100 steps of the pretrained runs);
 //   --keep-native-memory false: train with glibc's default allocator behaviour (RetainFreedMemory = false), for the A/B figure.
@@ -52,6 +53,15 @@ if (sections.Contains("sst2-pretrained"))
     Report($"SST-2 ({rowsNote}; test 872)", train, test, FromMiniLm(epochs: 1, batch: 32, lr: 5e-5), "fine-tuned from the imported all-MiniLM-L6-v2",
         baselineTrain: ml.Data.LoadFromEnumerable(all));
 }
+
+if (sections.Contains("onnx-parity"))
+{
+    var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(Datasets.Yelp()), testFraction: 0.2, seed: 1);
+    OnnxExportCheck.Parity(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), split.TrainSet, Transformer(epochs: 2, batch: 16, lr: 1e-3), table);
+}
+
+if (sections.Contains("onnx-speed"))
+    OnnxExportCheck.Speed(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);
 
 if (sections.Contains("encoder-speed"))
     PretrainedEmbeddings.Speed(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);

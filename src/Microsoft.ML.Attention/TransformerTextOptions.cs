@@ -99,6 +99,14 @@ public sealed class TransformerTextOptions
     /// <summary>Global gradient-norm clipping threshold; 0 disables clipping. Default: 1.0.</summary>
     public double GradientClipNorm { get; set; } = 1.0;
 
+    /// <summary>
+    /// Micro-batches of <see cref="BatchSize"/> whose gradients are summed before each optimizer step, at least 1: an effective batch of
+    /// <c>GradientAccumulationSteps * BatchSize</c> examples in the memory of one micro-batch. Each micro-batch's loss is weighted by
+    /// its share of the step's examples (1/N for equal micro-batches), so N micro-batches of B give the step of one batch of N * B;
+    /// <see cref="MaxSteps"/>, warmup, the learning-rate schedule and <see cref="LogEverySteps"/> count optimizer steps. Default: 1 (no accumulation).
+    /// </summary>
+    public int GradientAccumulationSteps { get; set; } = 1;
+
     /// <summary>Fraction of the tokens selected for prediction in masked language modelling (of those 80% masked, 10% random, 10% kept). Default: 0.15.</summary>
     public double MaskProbability { get; set; } = 0.15;
 

@@ -37,6 +37,7 @@ internal sealed class FitSession : IDisposable
             AdamBeta1 = options.AdamBeta1,
             AdamBeta2 = options.AdamBeta2,
             GradientClipNorm = options.GradientClipNorm,
+            GradientAccumulationSteps = options.GradientAccumulationSteps,
             LogEverySteps = options.LogEverySteps,
             Seed = Seed,
         };

@@ -27,6 +27,7 @@ internal static class OptionsValidation
         Require(o.AdamBeta1 >= 0 && o.AdamBeta1 < 1, nameof(o.AdamBeta1), o.AdamBeta1, "must be in [0, 1)");
         Require(o.AdamBeta2 >= 0 && o.AdamBeta2 < 1, nameof(o.AdamBeta2), o.AdamBeta2, "must be in [0, 1)");
         Require(o.GradientClipNorm >= 0, nameof(o.GradientClipNorm), o.GradientClipNorm, "must be 0 (off) or positive");
+        Require(o.GradientAccumulationSteps >= 1, nameof(o.GradientAccumulationSteps), o.GradientAccumulationSteps, "must be at least 1");
         Require(o.MaskProbability > 0 && o.MaskProbability < 1, nameof(o.MaskProbability), o.MaskProbability, "must be in (0, 1)");
         Require(o.LogEverySteps >= 0, nameof(o.LogEverySteps), o.LogEverySteps, "must be 0 (off) or positive");
         Require(o.Generation is not null, nameof(o.Generation), o.Generation, "must be set");

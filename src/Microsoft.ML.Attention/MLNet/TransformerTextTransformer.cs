@@ -142,6 +142,31 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
         $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");
 
+    /// <summary>
+    /// Writes the trained (or imported) network as an ONNX model (opset 17, float32 weights as named initializers) that ONNX Runtime,
+    /// ML.NET's <c>ApplyOnnxModel</c> or any ONNX runtime scores. Tokenization stays in .NET: feed the graph <c>input_ids</c>,
+    /// <c>attention_mask</c> and <c>token_type_ids</c> ([batch, sequence] int64, both axes dynamic, at most
+    /// <see cref="TransformerConfig.MaxSequenceLength"/> tokens) made with <see cref="Tokenizer"/>; <c>token_type_ids</c> is read only by
+    /// models with token types (all zeros for single texts).
+    /// Outputs by <see cref="Task"/>: <see cref="TransformerTask.MaskedLanguageModeling"/>: <c>last_hidden_state</c> [batch, sequence, D]
+    /// and <c>sentence_embedding</c> [batch, D] (the pooled, optionally L2-normalized vector of the Embedding column);
+    /// <see cref="TransformerTask.TextClassification"/>: <c>logits</c> and <c>probabilities</c> [batch, C] (C = 1 for binary: sigmoid;
+    /// softmax otherwise); <see cref="TransformerTask.QuestionAnswering"/>: <c>start_logits</c> and <c>end_logits</c> [batch, sequence]
+    /// (the span search and long-context windows stay in .NET); <see cref="TransformerTask.CausalLanguageModeling"/>: <c>logits</c>
+    /// [batch, sequence, V], causal, without a key/value cache (each call recomputes the prefix).
+    /// An encoder in BERT's layout (e.g. an imported one) keeps Hugging Face's weight names, so
+    /// <c>mlContext.Transforms.ImportEncoder</c> reads the file back.
+    /// The export is float32 whatever <see cref="InferencePrecision"/> is.
+    /// </summary>
+    /// <param name="path">The .onnx file to create or overwrite.</param>
+    /// <exception cref="NotSupportedException">The network or an option of its configuration has no ONNX mapping; the message names it, and no file is written.</exception>
+    public void ExportToOnnx(string path)
+    {
+        _host.CheckNonWhiteSpace(path, nameof(path));
+        var network = new TaskNetwork(Model.Network, Model.Backbone);
+        Persistence.Export.OnnxExporter.Export(network, Spec.ExportedEmbedding, path);
+    }
+
     /// <summary>Releases the network's tensors (and the bfloat16 copy of <see cref="InferencePrecision.BFloat16"/>).</summary>
     public void Dispose()
     {

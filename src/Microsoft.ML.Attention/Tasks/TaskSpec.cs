@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Persistence.Export;
 
 namespace Microsoft.ML.Attention.Tasks;
 
@@ -23,6 +24,12 @@ internal abstract class TaskSpec
     /// (the encoder tasks; generation runs in float32). A scorer that is <see cref="IDisposable"/> owns tensors of its own.
     /// </summary>
     public abstract IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision);
+
+    /// <summary>
+    /// What an ONNX export writes after the backbone when the task's output is a sentence embedding (its pooling and normalization);
+    /// null (the default) = the outputs of the network's own head (classifier, span or language-model logits).
+    /// </summary>
+    public virtual OnnxEmbedding? ExportedEmbedding => null;
 
     /// <summary>Writes the task's settings (column names, head sizes, label names, ...).</summary>
     public abstract void Save(BinaryWriter writer);

@@ -52,7 +52,7 @@ internal static class TrainingLoop
         {
             for (int epoch = 0; epoch < settings.Epochs && step < totalSteps; epoch++)
             {
-                foreach (int[] batch in EpochBatches(exampleCount, settings.BatchSize, random, exampleLength))
+                foreach (int[][] microBatches in EpochBatches(exampleCount, settings.BatchSize, random, exampleLength).Chunk(settings.GradientAccumulationSteps))
                 {
                     if (step >= totalSteps)
                         break;
@@ -61,12 +61,10 @@ internal static class TrainingLoop
                         model.train();
                         OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
                         optimizer.zero_grad();
-                        var loss = batchLoss(batch);
-                        loss.backward();
+                        lastLoss = AccumulateGradients(microBatches, batchLoss);
                         if (settings.GradientClipNorm > 0)
                             nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
                         optimizer.step();
-                        lastLoss = loss.item<float>();
                     }
                     if (!double.IsFinite(lastLoss))
                         throw new InvalidOperationException($"Training diverged at step {step + 1}: the loss is {lastLoss}. Lower LearningRate (now {settings.LearningRate}).");
@@ -118,6 +116,25 @@ internal static class TrainingLoop
             model.eval();
         }
         return new TrainingResult(step, lastLoss, initial, epochResults, bestEpoch);
+    }
+
+    /// <summary>
+    /// Backpropagates the loss of each micro-batch, weighted by its share of the step's examples (1/N for N equal micro-batches), so
+    /// that the summed gradients are those of one batch of all of them; each micro-batch's graph is freed before the next one.
+    /// Returns the step's loss (the weighted sum).
+    /// </summary>
+    private static float AccumulateGradients(int[][] microBatches, Func<int[], Tensor> batchLoss)
+    {
+        int examples = microBatches.Sum(batch => batch.Length);
+        float stepLoss = 0;
+        foreach (int[] batch in microBatches)
+        {
+            using var scope = NewDisposeScope();
+            var loss = microBatches.Length == 1 ? batchLoss(batch) : batchLoss(batch) * ((double)batch.Length / examples);
+            loss.backward();
+            stepLoss += loss.item<float>();
+        }
+        return stepLoss;
     }
 
     // One epoch's batches: a fresh shuffle cut in order, or length-grouped batches when lengths are known.

@@ -18,13 +18,15 @@ internal sealed record TrainingSettings
     public required double AdamBeta1 { get; init; }
     public required double AdamBeta2 { get; init; }
     public required double GradientClipNorm { get; init; }
+    public int GradientAccumulationSteps { get; init; } = 1;  // micro-batches per optimizer step; 1 (no accumulation) for settings built by hand
     public required int LogEverySteps { get; init; }
     public required int Seed { get; init; }
 
     /// <summary>Total optimizer steps for <paramref name="exampleCount"/> training examples.</summary>
     public int TotalSteps(int exampleCount)
     {
-        long perEpoch = (exampleCount + BatchSize - 1) / BatchSize;
+        long batches = (exampleCount + BatchSize - 1) / BatchSize;
+        long perEpoch = (batches + GradientAccumulationSteps - 1) / GradientAccumulationSteps;   // optimizer steps
         long total = perEpoch * Epochs;
         if (MaxSteps > 0)
             total = Math.Min(total, MaxSteps);

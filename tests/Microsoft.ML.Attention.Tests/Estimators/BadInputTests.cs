@@ -108,6 +108,7 @@ public class BadInputTests
     [InlineData("BatchSize", -1)]
     [InlineData("LearningRate", 0)]
     [InlineData("MaskProbability", 1.5)]
+    [InlineData("GradientAccumulationSteps", 0)]
     public void Invalid_option_names_the_option_and_value(string option, double value)
     {
         var options = TinyModels.MaskedLm();

@@ -87,8 +87,18 @@ internal static class BertLayout
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="config"/> is the layout <see cref="ConfigOf"/> reads (post-norm, learned positions, token types, a
+    /// LayerNorm after the embeddings, exact GELU, biases, one key/value head per query head), so that its weights can carry Hugging
+    /// Face's names and be read back as the same model (the ONNX exporter names them so).
+    /// </summary>
+    public static bool Describes(TransformerConfig config) =>
+        config.NormalizationPlacement == NormalizationPlacement.PostNorm && config.PositionalEncoding == PositionalEncodingKind.Learned
+        && config.Normalization == NormalizationKind.LayerNorm && config.Activation == ActivationKind.Gelu && config.UseBias
+        && config.TokenTypeCount > 0 && config.NormalizeEmbeddings && config.EffectiveKeyValueHeadCount == config.HeadCount;
+
     /// <summary>Backbone key → the Hugging Face key(s) it is made of (three for the fused query/key/value projection).</summary>
-    private static IEnumerable<(string Target, string[] Source)> Mapping(TransformerConfig config)
+    public static IEnumerable<(string Target, string[] Source)> Mapping(TransformerConfig config)
     {
         yield return ("token_embedding.weight", [Embeddings + "word_embeddings.weight"]);
         yield return (PositionTable, [Embeddings + "position_embeddings.weight"]);

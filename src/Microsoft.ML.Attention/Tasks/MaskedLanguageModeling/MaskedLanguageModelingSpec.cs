@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Persistence.Export;
 
 namespace Microsoft.ML.Attention.Tasks;
 
@@ -20,6 +21,9 @@ internal sealed class MaskedLanguageModelingSpec : TaskSpec
 
     /// <summary>Whether each embedding is scaled to unit L2 norm (sentence-transformers models are used that way).</summary>
     public bool Normalize { get; }
+
+    /// <summary>The export writes the sentence embedding this task's scorer writes, not the masked-LM head.</summary>
+    public override OnnxEmbedding ExportedEmbedding => new(Pooling, Normalize);
 
     public override TransformerTask Task => TransformerTask.MaskedLanguageModeling;
 
