@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,7 +62,9 @@ internal static class TrainingLoop
                         model.train();
                         OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
                         optimizer.zero_grad();
-                        var loss = batchLoss(batch);
+                        Tensor loss;
+                        using (MixedPrecision.Enter(settings.ComputeType))
+                            loss = batchLoss(batch);
                         loss.backward();
                         if (settings.GradientClipNorm > 0)
                             nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
