@@ -135,10 +135,11 @@ public sealed class TransformerTextOptions
     /// <summary>
     /// Threads libtorch uses for the tensor operations of <c>Fit</c> and of <c>Transform</c> afterwards (<c>torch.set_num_threads</c>,
     /// applied when <c>Fit</c> starts). The setting is process-global in libtorch: it stays in effect after <c>Fit</c> and applies to
-    /// every model in the process. libtorch's default is one thread per core; when another busy process shares those cores, its
-    /// threads wait on each other and training ran about 10 times slower on the project's 2-core machines, so give it fewer threads
-    /// than cores there. A model loaded with <c>mlContext.Model.Load</c> does not carry it (it describes the machine, not the model).
-    /// Default: 0, which keeps libtorch's current setting.
+    /// every model in the process. libtorch's default is one thread per core (or <c>OMP_NUM_THREADS</c>); when another busy process
+    /// shares those cores, its threads wait on each other (nanoGPT's training fell from 5,802 to 661 tokens/s with 2 threads on a
+    /// shared 2-core machine, docs/performance.md), so give it fewer threads than cores there. A model loaded with
+    /// <c>mlContext.Model.Load</c> does not carry it (it describes the machine, not the model). Default: 0, which keeps libtorch's
+    /// current setting.
     /// </summary>
     public int ThreadCount { get; set; }
 
@@ -182,7 +183,8 @@ public sealed class TransformerTextOptions
     /// The number format of the encoder's forward pass in <c>Transform</c> and <c>PredictionEngine</c> for
     /// <see cref="TransformerTask.MaskedLanguageModeling"/> (embeddings) and <see cref="TransformerTask.TextClassification"/>:
     /// <see cref="InferencePrecision.BFloat16"/> runs a bfloat16 copy of the weights (faster on CPUs with bf16 instructions, outputs
-    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>). Training is always float32. Saved with the model.
+    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>). Training is set apart by <see cref="TrainingPrecision"/>.
+    /// Saved with the model.
     /// Ignored by <see cref="TransformerTask.CausalLanguageModeling"/>. Default: <see cref="InferencePrecision.Float32"/>.
     /// </summary>
     public InferencePrecision InferencePrecision { get; set; } = InferencePrecision.Float32;
