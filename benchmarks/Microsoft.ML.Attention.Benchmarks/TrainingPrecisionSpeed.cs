@@ -54,6 +54,13 @@ internal static class TrainingPrecisionSpeed
             }
         }
 
+        foreach (var pair in rows.GroupBy(r => r.Model).Where(g => g.Count() == 2))
+        {
+            var (float32, bfloat16) = (pair.Single(r => r.Precision == "Float32"), pair.Single(r => r.Precision == "BFloat16"));
+            string losses = float32.ValidationLoss is { } a && bfloat16.ValidationLoss is { } b ? $"; validation loss {a:F4} -> {b:F4} ({(b - a) / a:+0.00%;-0.00%})" : "";
+            Console.WriteLine($"{pair.Key}: BFloat16 {bfloat16.TokensPerSecond / float32.TokensPerSecond:F2}x Float32's tokens/s{losses}");
+        }
+
         Profile("nanoGPT CPU config", nano.Create, nano.FixedBatchLoss, 30);
         Profile("BERT-small MLM", bert.Create, bert.FixedBatchLoss, 6);
         GemmRatio(BertBatch * BertLength, 256, 1024);
