@@ -6,7 +6,8 @@
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- embedding-speed
 //       embedding Transform rows/s at Float32 and BFloat16 inference precision, and the difference between the two.
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- training-precision [nanogpt steps] [bert steps] [parity iterations]
-//       training tokens/s at Float32 and BFloat16 (nanoGPT CPU config, BERT-small), nanoGPT validation loss of each, and a profile.
+//       training tokens/s at Float32 and BFloat16 (nanoGPT CPU config, BERT-small), nanoGPT validation loss of each, and a profile;
+//       0 steps skips a configuration, 0 parity iterations the loss comparison (defaults 200, 20, 2000).
 using Microsoft.ML.Attention.Benchmarks;
 
 string benchmark = args.Length > 0 ? args[0] : "";

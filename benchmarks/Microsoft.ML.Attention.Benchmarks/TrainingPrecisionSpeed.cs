@@ -39,8 +39,10 @@ internal static class TrainingPrecisionSpeed
         var rows = new List<Row>();
         var nano = new NanoGptRun(datasets);
         using var bert = new BertSmallRun(datasets);
-        rows.AddRange(Compare("nanoGPT CPU config", nanoGptSteps, nano.TokensPerStep, nano.Train));
-        rows.AddRange(Compare("BERT-small MLM", bertSteps, bert.TokensPerStep, bert.Train));
+        if (nanoGptSteps > 0)
+            rows.AddRange(Compare("nanoGPT CPU config", nanoGptSteps, nano.TokensPerStep, nano.Train));
+        if (bertSteps > 0)
+            rows.AddRange(Compare("BERT-small MLM", bertSteps, bert.TokensPerStep, bert.Train));
 
         if (parityIterations > 0)
         {
@@ -61,10 +63,16 @@ internal static class TrainingPrecisionSpeed
             Console.WriteLine($"{pair.Key}: BFloat16 {bfloat16.TokensPerSecond / float32.TokensPerSecond:F2}x Float32's tokens/s{losses}");
         }
 
-        Profile("nanoGPT CPU config", nano.Create, nano.FixedBatchLoss, 30);
-        Profile("BERT-small MLM", bert.Create, bert.FixedBatchLoss, 6);
-        GemmRatio(BertBatch * BertLength, 256, 1024);
-        GemmRatio(12 * 64, 128, 512);
+        if (nanoGptSteps > 0)
+        {
+            Profile("nanoGPT CPU config", nano.Create, nano.FixedBatchLoss, 30);
+            GemmRatio(NanoGptParity.BatchSize * NanoGptParity.BlockSize, 128, 512);
+        }
+        if (bertSteps > 0)
+        {
+            Profile("BERT-small MLM", bert.Create, bert.FixedBatchLoss, 6);
+            GemmRatio(BertBatch * BertLength, 256, 1024);
+        }
         return rows;
     }
 
