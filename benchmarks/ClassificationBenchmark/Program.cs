@@ -5,7 +5,8 @@
 //   onnx-parity (ExportToOnnx: ONNX Runtime vs Transform, re-import), onnx-speed (the exported all-MiniLM-L6-v2 under ONNX Runtime vs Transform);
 //   --sst2-rows: SST-2 training phrases for the transformer runs (default 20000);
 //   --progress: print training progress lines (every 100 steps of the pretrained runs);
-//   --keep-native-memory false: train with glibc's default allocator behaviour (RetainFreedMemory = false), for the A/B figure.
+//   --keep-native-memory false: train with glibc's default allocator behaviour (RetainFreedMemory = false), for the A/B figure;
+//   --training-precision BFloat16: the transformer runs train with bfloat16 matrix products (TrainingPrecision; default Float32).
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attention;
@@ -18,6 +19,7 @@ if (sections.Count == 0)
     sections = ["yelp", "sst2", "sst2-mlm"];
 int sst2Rows = args.SkipWhile(a => a != "--sst2-rows").Skip(1).Select(int.Parse).DefaultIfEmpty(20000).First();
 bool retainFreedMemory = args.SkipWhile(a => a != "--keep-native-memory").Skip(1).Select(bool.Parse).DefaultIfEmpty(true).First();
+var trainingPrecision = args.SkipWhile(a => a != "--training-precision").Skip(1).Select(Enum.Parse<TrainingPrecision>).DefaultIfEmpty(TrainingPrecision.Float32).First();
 
 var ml = new MLContext(seed: 1);
 if (args.Contains("--progress"))
@@ -115,11 +117,13 @@ TransformerTextOptions FromMiniLm(int epochs, int batch, double lr) => new()
     LogEverySteps = 100,
     Device = TransformerDevice.Cpu,
     RetainFreedMemory = retainFreedMemory,
+    TrainingPrecision = trainingPrecision,
 };
 
 TransformerTextOptions Transformer(int epochs, int batch, double lr) => new()
 {
     RetainFreedMemory = retainFreedMemory,
+    TrainingPrecision = trainingPrecision,
     Task = TransformerTask.TextClassification,
     Tokenizer = TokenizerKind.WordPiece,
     VocabularyPath = Datasets.BertVocabulary,
@@ -148,7 +152,7 @@ void Report(string data, IDataView train, IDataView test, TransformerTextOptions
     double accuracy = ml.BinaryClassification.Evaluate(model.Transform(test)).Accuracy;
     var m = model.Config;
     string config = $"{note}; WordPiece (bert-base-uncased), D={m.ModelDimension}, {m.LayerCount} layer(s), {m.HeadCount} heads, T<={m.MaxSequenceLength}, "
-        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}, RetainFreedMemory {options.RetainFreedMemory}";
+        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}, RetainFreedMemory {options.RetainFreedMemory}, TrainingPrecision {options.TrainingPrecision}";
     table.Add($"| {data} | Microsoft.ML.Attention TextClassification | {accuracy:P2} | {watch.Elapsed.TotalSeconds + pretrainSeconds:F0} s | {config} |");
     Console.WriteLine(table[^1]);
 }

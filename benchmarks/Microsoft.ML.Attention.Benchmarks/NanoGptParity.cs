@@ -18,8 +18,8 @@ namespace Microsoft.ML.Attention.Benchmarks;
 /// </summary>
 internal static class NanoGptParity
 {
-    private const int BlockSize = 64;
-    private const int BatchSize = 12;
+    internal const int BlockSize = 64;
+    internal const int BatchSize = 12;
     private const int EvalBatches = 200;
 
     public static void Run(string datasets, int iterations, int seed)
@@ -31,22 +31,7 @@ internal static class NanoGptParity
         int[] validation = tokenizer.Encode(text[split..]);
         Console.WriteLine($"tiny shakespeare: {text.Length:N0} characters, {tokenizer.VocabularySize - 5} distinct (+5 special ids); train {train.Length:N0}, validation {validation.Length:N0} tokens");
 
-        var config = new TransformerConfig
-        {
-            VocabularySize = tokenizer.VocabularySize,
-            ModelDimension = 128,
-            LayerCount = 4,
-            HeadCount = 4,
-            MaxSequenceLength = BlockSize,
-            Dropout = 0,
-            AttentionDropout = 0,
-            UseBias = false,
-            PositionalEncoding = PositionalEncodingKind.Learned,
-            Normalization = NormalizationKind.LayerNorm,
-            NormalizationPlacement = NormalizationPlacement.PreNorm,
-            Activation = ActivationKind.Gelu,
-            TieEmbeddings = true,
-        };
+        var config = Config(tokenizer.VocabularySize);
         manual_seed(seed);
         using var model = new CausalLanguageModel(config);
         Console.WriteLine($"model: {model.parameters().Sum(p => p.numel()):N0} parameters, torch threads {get_num_threads()}");
@@ -81,8 +66,26 @@ internal static class NanoGptParity
         Console.WriteLine(Sample(model, tokenizer, "\n", 500));
     }
 
+    /// <summary>The model of the run: GPT-style, LayerNorm, GELU, learned positions, pre-norm, tied embeddings, no bias, no dropout.</summary>
+    internal static TransformerConfig Config(int vocabularySize) => new()
+    {
+        VocabularySize = vocabularySize,
+        ModelDimension = 128,
+        LayerCount = 4,
+        HeadCount = 4,
+        MaxSequenceLength = BlockSize,
+        Dropout = 0,
+        AttentionDropout = 0,
+        UseBias = false,
+        PositionalEncoding = PositionalEncodingKind.Learned,
+        Normalization = NormalizationKind.LayerNorm,
+        NormalizationPlacement = NormalizationPlacement.PreNorm,
+        Activation = ActivationKind.Gelu,
+        TieEmbeddings = true,
+    };
+
     // nanoGPT's estimate_loss: the mean loss of EvalBatches random batches.
-    private static double EstimateLoss(CausalLanguageModel model, int[] tokens)
+    internal static double EstimateLoss(CausalLanguageModel model, int[] tokens)
     {
         var random = new Random(1337);   // the same evaluation batches for every run and seed, so estimates compare
         double sum = 0;

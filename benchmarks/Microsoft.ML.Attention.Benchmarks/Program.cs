@@ -5,6 +5,9 @@
 //       generation tokens/s with and without the key/value cache (256 and 512 new tokens), per-token time at positions 32 and 480.
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- embedding-speed
 //       embedding Transform rows/s at Float32 and BFloat16 inference precision, and the difference between the two.
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- training-precision [nanogpt steps] [bert steps] [parity iterations]
+//       training tokens/s at Float32 and BFloat16 (nanoGPT CPU config, BERT-small), nanoGPT validation loss of each, and a profile;
+//       0 steps skips a configuration, 0 parity iterations the loss comparison (defaults 200, 20, 2000).
 using Microsoft.ML.Attention.Benchmarks;
 
 string benchmark = args.Length > 0 ? args[0] : "";
@@ -22,7 +25,12 @@ switch (benchmark)
     case "embedding-speed":
         EmbeddingSpeed.Run(datasets);
         return 0;
+    case "training-precision":
+        int Argument(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        foreach (var row in TrainingPrecisionSpeed.Run(datasets, Argument(1, 200), Argument(2, 20), Argument(3, 2000)))
+            Console.WriteLine(row);
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed.");
+        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed, training-precision [nanogpt steps] [bert steps] [parity iterations].");
         return 2;
 }

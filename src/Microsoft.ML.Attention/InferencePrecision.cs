@@ -2,7 +2,7 @@ namespace Microsoft.ML.Attention;
 
 /// <summary>
 /// The number format of the encoder's forward pass in <c>Transform</c> and <c>PredictionEngine</c> (sentence embeddings and text
-/// classification). Training always runs in float32, and the saved weights stay float32.
+/// classification). Training is set apart by <see cref="TrainingPrecision"/>; the saved weights are float32 either way.
 /// </summary>
 public enum InferencePrecision
 {

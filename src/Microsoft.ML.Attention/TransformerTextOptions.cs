@@ -132,6 +132,25 @@ public sealed class TransformerTextOptions
     /// </summary>
     public bool RetainFreedMemory { get; set; } = true;
 
+    /// <summary>
+    /// The number format of the matrix products while <c>Fit</c> trains, for every task: <see cref="TrainingPrecision.BFloat16"/>
+    /// multiplies in bfloat16 with float32 weights (see <see cref="Attention.TrainingPrecision"/>); the saved weights are float32 either
+    /// way. Default: <see cref="TrainingPrecision.Float32"/>, so that a model trains the same on every CPU and the figures in the
+    /// documentation reproduce; <see cref="TrainingPrecision.Automatic"/> picks bfloat16 where the CPU has bf16 instructions.
+    /// </summary>
+    public TrainingPrecision TrainingPrecision { get; set; } = TrainingPrecision.Float32;
+
+    /// <summary>
+    /// Threads libtorch uses for the tensor operations of <c>Fit</c> and of <c>Transform</c> afterwards (<c>torch.set_num_threads</c>,
+    /// applied when <c>Fit</c> starts). The setting is process-global in libtorch: it stays in effect after <c>Fit</c> and applies to
+    /// every model in the process. libtorch's default is one thread per core (or <c>OMP_NUM_THREADS</c>); when another busy process
+    /// shares those cores, its threads wait on each other (nanoGPT's training fell from 5,802 to 661 tokens/s with 2 threads on a
+    /// shared 2-core machine, docs/performance.md), so give it fewer threads than cores there. A model loaded with
+    /// <c>mlContext.Model.Load</c> does not carry it (it describes the machine, not the model). Default: 0, which keeps libtorch's
+    /// current setting.
+    /// </summary>
+    public int ThreadCount { get; set; }
+
     /// <summary>Where tensors live. Default: <see cref="TransformerDevice.Automatic"/>.</summary>
     public TransformerDevice Device { get; set; } = TransformerDevice.Automatic;
 
@@ -172,7 +191,8 @@ public sealed class TransformerTextOptions
     /// The number format of the encoder's forward pass in <c>Transform</c> and <c>PredictionEngine</c> for
     /// <see cref="TransformerTask.MaskedLanguageModeling"/> (embeddings) and <see cref="TransformerTask.TextClassification"/>:
     /// <see cref="InferencePrecision.BFloat16"/> runs a bfloat16 copy of the weights (faster on CPUs with bf16 instructions, outputs
-    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>). Training is always float32. Saved with the model.
+    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>). Training is set apart by <see cref="TrainingPrecision"/>.
+    /// Saved with the model.
     /// Ignored by <see cref="TransformerTask.CausalLanguageModeling"/>. Default: <see cref="InferencePrecision.Float32"/>.
     /// </summary>
     public InferencePrecision InferencePrecision { get; set; } = InferencePrecision.Float32;

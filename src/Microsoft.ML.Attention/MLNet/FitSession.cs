@@ -25,6 +25,14 @@ internal sealed class FitSession : IDisposable
         _initial = InitialModelLoader.Load(options);
         if (options.RetainFreedMemory && Training.NativeAllocator.RetainFreedMemory())
             channel.Info("Native allocator: freed memory is kept for reuse (RetainFreedMemory).");
+        if (options.ThreadCount > 0)
+        {
+            set_num_threads(options.ThreadCount);
+            channel.Info($"libtorch threads: {options.ThreadCount} (ThreadCount, process-wide).");
+        }
+        var computeType = ComputeType(options.TrainingPrecision, Device);
+        if (computeType is not null)
+            channel.Info($"Training precision: {computeType} matrix products, float32 weights (TrainingPrecision {options.TrainingPrecision}).");
         Settings = new TrainingSettings
         {
             Epochs = options.Epochs,
@@ -40,6 +48,7 @@ internal sealed class FitSession : IDisposable
             GradientAccumulationSteps = options.GradientAccumulationSteps,
             LogEverySteps = options.LogEverySteps,
             Seed = Seed,
+            ComputeType = computeType,
         };
     }
 
@@ -129,6 +138,14 @@ internal sealed class FitSession : IDisposable
     public void Log(string message) => Channel.Info(message);
 
     public void Dispose() => _initial?.Dispose();
+
+    /// <summary>The matrix-product type of <paramref name="precision"/> on <paramref name="device"/>: null = float32.</summary>
+    internal static ScalarType? ComputeType(TrainingPrecision precision, Device device) => precision switch
+    {
+        TrainingPrecision.BFloat16 => ScalarType.BFloat16,
+        TrainingPrecision.Automatic when device.type == DeviceType.CPU && BFloat16Support.OnCpu => ScalarType.BFloat16,
+        _ => null,
+    };
 
     private static bool SameShapes(nn.Module a, nn.Module b)
     {

@@ -35,6 +35,8 @@ internal static class OptionsValidation
         Require(!string.IsNullOrWhiteSpace(o.LabelColumnName), nameof(o.LabelColumnName), o.LabelColumnName, "must name a column");
         Require(o.SecondTextColumnName is null || (o.SecondTextColumnName.Trim().Length > 0 && o.SecondTextColumnName != o.TextColumnName),
             nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
+        Require(Enum.IsDefined(o.TrainingPrecision), nameof(o.TrainingPrecision), o.TrainingPrecision, "is not a TrainingPrecision");
+        Require(o.ThreadCount >= 0, nameof(o.ThreadCount), o.ThreadCount, "must be 0 (libtorch's setting) or positive");
         Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");
         Require(o.QuestionAnswering is not null, nameof(o.QuestionAnswering), o.QuestionAnswering, "must be set");
         ValidateQuestionAnswering(o.QuestionAnswering!);

@@ -48,6 +48,7 @@ public sealed class CausalLanguageModel : nn.Module, ITaskNetwork
         using var scope = NewDisposeScope();
         var hidden = backbone.forward(inputIds, attentionMask, causal: true, cache); // [B, T, D]
         var weight = languageModelHead?.weight ?? backbone.TokenEmbeddingWeight; // [V, D]
-        return nn.functional.linear(hidden, weight).MoveToOuterDisposeScope(); // [B, T, V]
+        // Under MixedPrecision the product runs in bfloat16 and the logits return to the hidden states' type (float32) for the loss.
+        return MixedPrecision.Linear(hidden, weight).to(hidden.dtype).MoveToOuterDisposeScope(); // [B, T, V]
     }
 }

@@ -48,10 +48,10 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var gated = gate.forward(input); // [B, T, F]
+        var gated = MixedPrecision.Linear(gate, input); // [B, T, F]
         var hidden = up is null
             ? nn.functional.gelu(gated)
-            : nn.functional.silu(gated) * up.forward(input); // [B, T, F]
-        return down.forward(hidden).MoveToOuterDisposeScope(); // [B, T, D]
+            : nn.functional.silu(gated) * MixedPrecision.Linear(up, input); // [B, T, F]
+        return MixedPrecision.Linear(down, hidden).MoveToOuterDisposeScope(); // [B, T, D]
     }
 }

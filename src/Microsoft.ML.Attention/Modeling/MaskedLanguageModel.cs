@@ -77,8 +77,10 @@ public sealed class MaskedLanguageModel : nn.Module<Tensor, Tensor, Tensor>, ITa
 
     private Tensor Predict(Tensor hidden)
     {
-        var transformed = norm.forward(nn.functional.gelu(dense.forward(hidden))); // [..., D]
-        var weight = decoder?.weight ?? backbone.TokenEmbeddingWeight;              // [V, D]
-        return nn.functional.linear(transformed, weight, decoderBias);              // [..., V]
+        // Under MixedPrecision the products run in bfloat16; the norm and the logits return to the hidden states' type (float32).
+        var activated = nn.functional.gelu(MixedPrecision.Linear(dense, hidden));          // [..., D]
+        var transformed = norm.forward(activated.to(hidden.dtype));                        // [..., D]
+        var weight = decoder?.weight ?? backbone.TokenEmbeddingWeight;                     // [V, D]
+        return MixedPrecision.Linear(transformed, weight, decoderBias).to(hidden.dtype);   // [..., V]
     }
 }

@@ -149,7 +149,7 @@ public sealed class MultiHeadAttention : nn.Module
         var past = cache?.LengthOf(LayerIndex) ?? 0;
         var mask = ToBoolMask(keyPaddingMask, batch, past + length);
         var (queryWidth, keyValueWidth) = (HeadCount * HeadDimension, KeyValueHeadCount * HeadDimension);
-        var parts = queryKeyValueProjection.forward(hidden) // [B, T, (H + 2 Hkv) Dh]
+        var parts = MixedPrecision.Linear(queryKeyValueProjection, hidden) // [B, T, (H + 2 Hkv) Dh]
             .split([queryWidth, keyValueWidth, keyValueWidth], dim: -1);
         var query = parts[0].reshape(batch, length, HeadCount, HeadDimension).transpose(1, 2); // [B, H, T, Dh]
         var key = parts[1].reshape(batch, length, KeyValueHeadCount, HeadDimension).transpose(1, 2); // [B, Hkv, T, Dh]
@@ -180,7 +180,7 @@ public sealed class MultiHeadAttention : nn.Module
     {
         var (batch, length) = (attended.shape[0], attended.shape[2]);
         var joined = attended.transpose(1, 2).reshape(batch, length, HeadCount * HeadDimension); // [B, T, H Dh]
-        return outputProjection.forward(joined); // [B, T, D]
+        return MixedPrecision.Linear(outputProjection, joined); // [B, T, D]
     }
 
     private static Tensor? ToBoolMask(Tensor? keyPaddingMask, long batch, long keyLength)

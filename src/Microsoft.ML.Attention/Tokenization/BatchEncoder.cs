@@ -127,6 +127,24 @@ public static class BatchEncoder
         return (first, second);
     }
 
+    /// <summary>
+    /// The length of each row as <see cref="EncodeForEncoder"/> encodes it (special tokens included, truncated to
+    /// <paramref name="maxLength"/>), without padding: what length-grouped training batches sort by.
+    /// </summary>
+    internal static int[] EncodedLengths(TextTokenizer tokenizer, IReadOnlyList<string?> texts, int maxLength, IReadOnlyList<string?>? secondTexts = null)
+    {
+        const int chunk = 256;   // rows encoded at a time: bounds the padded arrays of one call
+        var lengths = new int[texts.Count];
+        for (int start = 0; start < texts.Count; start += chunk)
+        {
+            int count = Math.Min(chunk, texts.Count - start);
+            var batch = EncodeForEncoder(tokenizer, texts.Skip(start).Take(count).ToList(), maxLength, secondTexts?.Skip(start).Take(count).ToList());
+            batch.Lengths.CopyTo(lengths, start);
+        }
+
+        return lengths;
+    }
+
     private static EncodedBatch Pad(List<int>[] rows, List<int>[] types, int padId, int truncatedRowCount)
     {
         int batchSize = rows.Length;

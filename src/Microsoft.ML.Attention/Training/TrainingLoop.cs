@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,7 +62,7 @@ internal static class TrainingLoop
                         model.train();
                         OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
                         optimizer.zero_grad();
-                        lastLoss = AccumulateGradients(microBatches, batchLoss);
+                        lastLoss = AccumulateGradients(microBatches, batchLoss, settings.ComputeType);
                         if (settings.GradientClipNorm > 0)
                             nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
                         optimizer.step();
@@ -123,14 +124,16 @@ internal static class TrainingLoop
     /// that the summed gradients are those of one batch of all of them; each micro-batch's graph is freed before the next one.
     /// Returns the step's loss (the weighted sum).
     /// </summary>
-    private static float AccumulateGradients(int[][] microBatches, Func<int[], Tensor> batchLoss)
+    private static float AccumulateGradients(int[][] microBatches, Func<int[], Tensor> batchLoss, ScalarType? computeType)
     {
         int examples = microBatches.Sum(batch => batch.Length);
         float stepLoss = 0;
         foreach (int[] batch in microBatches)
         {
             using var scope = NewDisposeScope();
-            var loss = microBatches.Length == 1 ? batchLoss(batch) : batchLoss(batch) * ((double)batch.Length / examples);
+            Tensor loss;
+            using (MixedPrecision.Enter(computeType))
+                loss = microBatches.Length == 1 ? batchLoss(batch) : batchLoss(batch) * ((double)batch.Length / examples);
             loss.backward();
             stepLoss += loss.item<float>();
         }

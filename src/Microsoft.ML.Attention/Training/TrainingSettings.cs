@@ -22,6 +22,9 @@ internal sealed record TrainingSettings
     public required int LogEverySteps { get; init; }
     public required int Seed { get; init; }
 
+    /// <summary>The type of the training step's matrix products (see <see cref="Modeling.MixedPrecision"/>): null = the weights' own (float32).</summary>
+    public TorchSharp.torch.ScalarType? ComputeType { get; init; }
+
     /// <summary>Total optimizer steps for <paramref name="exampleCount"/> training examples.</summary>
     public int TotalSteps(int exampleCount)
     {

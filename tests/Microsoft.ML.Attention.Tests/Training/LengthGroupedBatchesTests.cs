@@ -1,3 +1,5 @@
+using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Attention.Training;
 
 namespace Microsoft.ML.Attention.Tests.Training;
@@ -46,5 +48,28 @@ public class LengthGroupedBatchesTests
             return TrainingLoop.LengthGroupedBatches(order, 16, random, i => Lengths[i]);
         }
         Assert.Equal(Batches().SelectMany(b => b), Batches().SelectMany(b => b));
+    }
+
+    [Fact]
+    public void Classification_rows_grouped_by_encoded_length_pad_less_than_a_plain_shuffle()
+    {
+        // What TextClassificationTrainer and MaskedLanguageModelingTrainer hand the loop: the encoded length of each real row.
+        var texts = TinyModels.YelpRows(1000).Select(r => r.Text).ToList();
+        var tokenizer = TextTokenizer.CreateCharacter(texts);
+        int[] lengths = BatchEncoder.EncodedLengths(tokenizer, texts, maxLength: 64);
+        Assert.Equal(texts.Select(t => BatchEncoder.EncodeForEncoder(tokenizer, [t], 64).SequenceLength), lengths);
+
+        var order = Enumerable.Range(0, texts.Count).ToArray();
+        new Random(7).Shuffle(order);
+        var grouped = TrainingLoop.LengthGroupedBatches(order, batchSize: 16, new Random(7), i => lengths[i]);
+        var plain = order.Chunk(16).ToList();
+
+        // The padding each batch's encoding computes: every row padded to its batch's longest (BatchEncoder.EncodeForEncoder).
+        long Padding(IEnumerable<int[]> batches) => batches.Sum(b =>
+        {
+            var batch = BatchEncoder.EncodeForEncoder(tokenizer, b.Select(i => texts[i]).ToList(), 64);
+            return (long)batch.BatchSize * batch.SequenceLength - batch.Lengths.Sum();
+        });
+        Assert.True(Padding(grouped) * 3 < Padding(plain), $"grouped padding {Padding(grouped)}, plain {Padding(plain)}");
     }
 }

@@ -53,8 +53,10 @@ internal static class MaskedLanguageModelingTrainer
             };
         }
 
+        // Each batch is padded to its longest row: batches of similar length (TrainingLoop.LengthGroupedBatches) waste little.
+        int[] lengths = BatchEncoder.EncodedLengths(tokenizer, texts, maxLength);
         return TrainingLoop.Run(model, texts.Count, settings,
             indices => BatchLoss(indices.Select(i => texts[i]).ToList(), generator),
-            validate, earlyStoppingPatience: 0, log);
+            validate, earlyStoppingPatience: 0, log, exampleLength: i => lengths[i]);
     }
 }

@@ -30,9 +30,11 @@ internal static class TextClassificationTrainer
         try
         {
             Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings.BatchSize, device) : null;
+            // Each batch is padded to its longest row: batches of similar length (TrainingLoop.LengthGroupedBatches) waste little.
+            int[] lengths = BatchEncoder.EncodedLengths(tokenizer, examples.Select(e => e.Text).ToList(), model.Backbone.Config.MaxSequenceLength, SecondTexts(examples));
             return TrainingLoop.Run(model, examples.Count, settings,
                 indices => Loss(model, tokenizer, indices.Select(i => examples[i]).ToList(), device, nn.Reduction.Mean),
-                validate, earlyStoppingPatience, log);
+                validate, earlyStoppingPatience, log, exampleLength: i => lengths[i]);
         }
         finally
         {
