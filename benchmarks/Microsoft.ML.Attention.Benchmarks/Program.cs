@@ -5,7 +5,11 @@
 //       generation tokens/s with and without the key/value cache (256 and 512 new tokens), per-token time at positions 32 and 480.
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- embedding-speed
 //       embedding Transform rows/s at Float32 and BFloat16 inference precision, and the difference between the two.
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- suite --quick|--full [--json PATH] [--docs PATH | --no-docs] [--sections a,b]
+//       the benchmark suite (roof, training MFU, peer layer, attention paths, inference, memory, batched generation): writes JSON
+//       (default benchmarks/results/<date>-<mode>.json) and regenerates the suite's tables in docs/performance.md.
 using Microsoft.ML.Attention.Benchmarks;
+using Microsoft.ML.Attention.Benchmarks.Suite;
 
 string benchmark = args.Length > 0 ? args[0] : "";
 string datasets = BenchmarkData.FindDatasets();
@@ -22,7 +26,11 @@ switch (benchmark)
     case "embedding-speed":
         EmbeddingSpeed.Run(datasets);
         return 0;
+    case "suite":
+        return BenchmarkSuite.Run(args[1..], datasets);
+    case "attention-probe":
+        return AttentionPathsSection.Probe(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed.");
+        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed, suite --quick|--full.");
         return 2;
 }
