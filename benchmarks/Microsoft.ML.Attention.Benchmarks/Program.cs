@@ -8,7 +8,11 @@
 //   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- training-precision [nanogpt steps] [bert steps] [parity iterations]
 //       training tokens/s at Float32 and BFloat16 (nanoGPT CPU config, BERT-small), nanoGPT validation loss of each, and a profile;
 //       0 steps skips a configuration, 0 parity iterations the loss comparison (defaults 200, 20, 2000).
+//   dotnet run --project benchmarks/Microsoft.ML.Attention.Benchmarks -c Release -- suite --quick|--full [--json PATH] [--docs PATH | --no-docs] [--sections a,b]
+//       the benchmark suite (roof, training MFU, peer layer, attention paths, inference, memory, batched generation): writes JSON
+//       (default benchmarks/results/<date>-<mode>.json) and regenerates the suite's tables in docs/performance.md.
 using Microsoft.ML.Attention.Benchmarks;
+using Microsoft.ML.Attention.Benchmarks.Suite;
 
 string benchmark = args.Length > 0 ? args[0] : "";
 string datasets = BenchmarkData.FindDatasets();
@@ -30,7 +34,11 @@ switch (benchmark)
         foreach (var row in TrainingPrecisionSpeed.Run(datasets, Argument(1, 200), Argument(2, 20), Argument(3, 2000)))
             Console.WriteLine(row);
         return 0;
+    case "suite":
+        return BenchmarkSuite.Run(args[1..], datasets);
+    case "attention-probe":
+        return AttentionPathsSection.Probe(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed, training-precision [nanogpt steps] [bert steps] [parity iterations].");
+        Console.Error.WriteLine($"Unknown benchmark '{benchmark}'. Benchmarks: nanogpt [iterations] [seed], generation, embedding-speed, training-precision [nanogpt steps] [bert steps] [parity iterations], suite --quick|--full.");
         return 2;
 }

@@ -102,6 +102,86 @@ public sealed class TextGenerator
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public string Generate(string? prompt, GenerationOptions options) => string.Concat(Stream(prompt, options));
 
+    /// <summary>
+    /// Generates new token ids after each of several prompts, all rows in one forward pass per step (see the remarks of
+    /// <see cref="GenerateBatch"/>). Each row's ids are those <see cref="GenerateIds"/> gives for it alone, up to the
+    /// floating-point differences of a batched forward pass.
+    /// </summary>
+    /// <param name="promptIds">Each row's ids as in <see cref="GenerateIds"/>.</param>
+    /// <param name="options">Sampling and stopping options (validated). Stop sequences are text and are ignored here.</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>Each row's new ids, in the order of <paramref name="promptIds"/>.</returns>
+    /// <exception cref="ArgumentException">An option is out of range, or a prompt id is outside the model's vocabulary.</exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    public IReadOnlyList<IReadOnlyList<int>> GenerateIdsBatch(
+        IReadOnlyList<IReadOnlyList<int>> promptIds, GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(promptIds);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var sequences = promptIds.Select(ids => PrepareIds(ids ?? throw new ArgumentException("promptIds contains a null row.", nameof(promptIds)))).ToList();
+        var starts = sequences.Select(s => s.Count).ToArray();
+        if (!options.UseKeyValueCache)
+        {
+            return sequences.Select(s => (IReadOnlyList<int>)GenerateTokens(s, options, cancellationToken).ToList()).ToList();
+        }
+
+        BatchedDecoding().Run(sequences, options, (_, _) => true, cancellationToken);
+        return sequences.Select((s, row) => (IReadOnlyList<int>)s.Skip(starts[row]).ToList()).ToList();
+    }
+
+    /// <summary>
+    /// Generates text after each of several prompts together: the prompts are left-padded to the longest and run as one batch,
+    /// then each step feeds every unfinished row's last token in one forward pass. Each row's text is what
+    /// <see cref="Generate"/> gives for it alone, up to the floating-point differences of a batched forward pass.
+    /// </summary>
+    /// <remarks>
+    /// Each row keeps its own positions (its first real token is at position 0, whatever the padding) and never attends to
+    /// padding, so greedy decoding gives the same text as one prompt at a time unless two logits of a row are within rounding
+    /// of each other. Each row samples with its own random generator seeded from <see cref="GenerationOptions.Seed"/>, as a
+    /// single prompt would. A row stops on its own (end token, <see cref="GenerationOptions.MaxNewTokens"/>, a stop sequence,
+    /// a full context) and leaves the batch. Without <see cref="GenerationOptions.UseKeyValueCache"/> the rows are generated one
+    /// at a time (the reference path).
+    /// </remarks>
+    /// <param name="prompts">The prompts; a null or empty prompt generates from the start token alone.</param>
+    /// <param name="options">Sampling and stopping options (validated).</param>
+    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <returns>Each row's new text, in the order of <paramref name="prompts"/>.</returns>
+    /// <exception cref="ArgumentException">An option is out of range, or the tokenizer gives an id outside the model's vocabulary.</exception>
+    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    public IReadOnlyList<string> GenerateBatch(IReadOnlyList<string?> prompts, GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var sequences = prompts.Select(p => PrepareIds(EncodePrompt(p))).ToList();
+        if (!options.UseKeyValueCache)
+        {
+            return sequences.Select(s => string.Concat(StreamPieces(s, options, cancellationToken))).ToList();
+        }
+
+        var decoders = sequences.Select(s => new IncrementalDecoder(Tokenizer, s)).ToArray();
+        var stops = sequences.Select(_ => new StopSequenceFilter(options.StopSequences)).ToArray();
+        var texts = sequences.Select(_ => new System.Text.StringBuilder()).ToArray();
+        BatchedDecoding().Run(sequences, options, (row, id) =>
+        {
+            texts[row].Append(stops[row].Push(decoders[row].Push(id)));
+            return !stops[row].Stopped;
+        }, cancellationToken);
+        for (int row = 0; row < texts.Length; row++)
+        {
+            if (!stops[row].Stopped)
+            {
+                texts[row].Append(stops[row].Push(decoders[row].Flush())).Append(stops[row].Flush());
+            }
+        }
+
+        return texts.Select(t => t.ToString()).ToList();
+    }
+
+    private BatchedDecoding BatchedDecoding() =>
+        new(Model, _device, Tokenizer.Special.Eos, Tokenizer.Special.Bos);
+
     private IEnumerable<string> StreamPieces(List<int> promptIds, GenerationOptions options, CancellationToken cancellationToken)
     {
         var decoder = new IncrementalDecoder(Tokenizer, promptIds);

@@ -60,4 +60,9 @@ public sealed class LearnedPositionEncoding : nn.Module<Tensor, long, Tensor>
         using var positions = weight.narrow(0, offset, length); // [T, D]
         return embeddings + positions;
     }
+
+    /// <summary>The embeddings of per-row positions (batched generation over left-padded rows).</summary>
+    /// <param name="positions">[B, T] int64, each in [0, MaxSequenceLength).</param>
+    /// <returns>[B, T, D].</returns>
+    internal Tensor At(Tensor positions) => weight.index_select(0, positions.flatten()).view(positions.shape[0], positions.shape[1], -1); // [B, T, D]
 }

@@ -154,10 +154,11 @@ public sealed class MultiHeadAttention : nn.Module
         var query = parts[0].reshape(batch, length, HeadCount, HeadDimension).transpose(1, 2); // [B, H, T, Dh]
         var key = parts[1].reshape(batch, length, KeyValueHeadCount, HeadDimension).transpose(1, 2); // [B, Hkv, T, Dh]
         var value = parts[2].reshape(batch, length, KeyValueHeadCount, HeadDimension).transpose(1, 2); // [B, Hkv, T, Dh]
+        var rowPositions = rotary is null ? null : cache?.RowPositions(past, length, hidden.device); // [B, T] or null
         if (rotary is not null)
         {
-            query = rotary.forward(query, past);
-            key = rotary.forward(key, past);
+            query = rowPositions is null ? rotary.forward(query, past) : rotary.Rotate(query, rowPositions);
+            key = rowPositions is null ? rotary.forward(key, past) : rotary.Rotate(key, rowPositions);
         }
 
         if (cache is not null)

@@ -52,8 +52,26 @@ public sealed class RotaryPositionEncoding : nn.Module<Tensor, long, Tensor>
         }
 
         using var scope = NewDisposeScope();
+        var angles = Angles(offset, input.shape[2], input.device); // [T, Dh/2]
+        return RotateBy(input, angles).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rotates queries or keys at per-row positions (batched generation over left-padded rows).</summary>
+    /// <param name="input">[B, H, T, Dh] queries or keys.</param>
+    /// <param name="positions">[B, T] integer positions of the T slots of each row.</param>
+    /// <returns>[B, H, T, Dh], same dtype as <paramref name="input"/>.</returns>
+    internal Tensor Rotate(Tensor input, Tensor positions)
+    {
+        using var scope = NewDisposeScope();
+        var angles = (positions.to(ScalarType.Float64).unsqueeze(-1) * Frequencies(input.device)) // [B, T, Dh/2]
+            .to(ScalarType.Float32).unsqueeze(1); // [B, 1, T, Dh/2]
+        return RotateBy(input, angles).MoveToOuterDisposeScope();
+    }
+
+    // Rotates [B, H, T, Dh] by angles that broadcast to [B, H, T, Dh/2].
+    private Tensor RotateBy(Tensor input, Tensor angles)
+    {
         var (batch, heads, length) = (input.shape[0], input.shape[1], input.shape[2]);
-        var angles = Angles(offset, length, input.device); // [T, Dh/2]
         var cos = angles.cos();
         var sin = angles.sin();
         var pairs = input.to(ScalarType.Float32).view(batch, heads, length, HeadDimension / 2, 2); // [B, H, T, Dh/2, 2]
@@ -63,7 +81,7 @@ public sealed class RotaryPositionEncoding : nn.Module<Tensor, long, Tensor>
         var rotatedOdd = even * sin + odd * cos;
         var rotated = torch.stack([rotatedEven, rotatedOdd], dim: -1) // [B, H, T, Dh/2, 2]
             .view(batch, heads, length, HeadDimension); // [B, H, T, Dh]
-        return rotated.to(input.dtype).MoveToOuterDisposeScope();
+        return rotated.to(input.dtype);
     }
 
     /// <summary>The rotation angles <c>(offset + t) * base^(-2i/Dh)</c>: [T, Dh/2], float32.</summary>
@@ -73,9 +91,14 @@ public sealed class RotaryPositionEncoding : nn.Module<Tensor, long, Tensor>
     public Tensor Angles(long offset, long length, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var pairIndex = torch.arange(0, HeadDimension / 2, dtype: ScalarType.Float64, device: device); // [Dh/2]
-        var frequencies = torch.pow(RotaryBase, pairIndex * (-2.0 / HeadDimension)); // [Dh/2]
         var positions = torch.arange(offset, offset + length, dtype: ScalarType.Float64, device: device); // [T]
-        return torch.outer(positions, frequencies).to(ScalarType.Float32).MoveToOuterDisposeScope(); // [T, Dh/2]
+        return torch.outer(positions, Frequencies(device)).to(ScalarType.Float32).MoveToOuterDisposeScope(); // [T, Dh/2]
+    }
+
+    // base^(-2i/Dh): [Dh/2], float64.
+    private Tensor Frequencies(Device? device)
+    {
+        var pairIndex = torch.arange(0, HeadDimension / 2, dtype: ScalarType.Float64, device: device); // [Dh/2]
+        return torch.pow(RotaryBase, pairIndex * (-2.0 / HeadDimension)); // [Dh/2]
     }
 }

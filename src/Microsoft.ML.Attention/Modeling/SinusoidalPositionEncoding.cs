@@ -46,12 +46,27 @@ public sealed class SinusoidalPositionEncoding : nn.Module<Tensor, long, Tensor>
     public Tensor Table(long offset, long length, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var twoI = torch.arange(0, Dimension, 2, dtype: ScalarType.Float64, device: device); // [d/2]: 2i
-        var inverseWavelength = torch.pow(10000.0, twoI / -Dimension); // [d/2]: 10000^(-2i/d)
         var positions = torch.arange(offset, offset + length, dtype: ScalarType.Float64, device: device); // [T]
-        var angles = torch.outer(positions, inverseWavelength); // [T, d/2]
-        var table = torch.stack([angles.sin(), angles.cos()], dim: -1) // [T, d/2, 2]
-            .view(length, Dimension); // [T, d]: sin at 2i, cos at 2i + 1
-        return table.to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return Encode(positions).MoveToOuterDisposeScope(); // [T, d]
+    }
+
+    /// <summary>The encoding of per-row positions (batched generation over left-padded rows): [B, T, d], float32.</summary>
+    /// <param name="positions">[B, T] integer positions.</param>
+    internal Tensor At(Tensor positions)
+    {
+        using var scope = NewDisposeScope();
+        return Encode(positions.to(ScalarType.Float64)).MoveToOuterDisposeScope(); // [B, T, d]
+    }
+
+    // [..., d] float32 from float64 positions [...]: sin at 2i, cos at 2i + 1.
+    private Tensor Encode(Tensor positions)
+    {
+        var twoI = torch.arange(0, Dimension, 2, dtype: ScalarType.Float64, device: positions.device); // [d/2]: 2i
+        var inverseWavelength = torch.pow(10000.0, twoI / -Dimension); // [d/2]: 10000^(-2i/d)
+        var angles = positions.unsqueeze(-1) * inverseWavelength; // [..., d/2]
+        var shape = positions.shape.Append(Dimension).ToArray();
+        var table = torch.stack([angles.sin(), angles.cos()], dim: -1) // [..., d/2, 2]
+            .view(shape); // [..., d]
+        return table.to(ScalarType.Float32);
     }
 }

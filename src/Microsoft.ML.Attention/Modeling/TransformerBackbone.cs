@@ -153,7 +153,8 @@ public sealed class TransformerBackbone : nn.Module
 
         if (positionEncoding is not null)
         {
-            x = positionEncoding.forward(x, past);
+            var rowPositions = cache?.RowPositions(past, length, x.device); // [B, T] when rows are left-padded, else null
+            x = rowPositions is null ? positionEncoding.forward(x, past) : x + PositionEmbeddings(rowPositions).to(x.dtype);
         }
 
         if (embeddingNorm is not null)
@@ -175,6 +176,14 @@ public sealed class TransformerBackbone : nn.Module
         cache?.SetKeyPaddingMask(keyPaddingMask);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The position embeddings [B, T, D] of per-row positions [B, T] (batched generation over left-padded rows).</summary>
+    private Tensor PositionEmbeddings(Tensor rowPositions) => positionEncoding switch
+    {
+        LearnedPositionEncoding learned => learned.At(rowPositions),
+        SinusoidalPositionEncoding sinusoidal => sinusoidal.At(rowPositions),
+        _ => throw new InvalidOperationException($"No per-row positions for {positionEncoding?.GetType().Name}."),
+    };
 
     /// <summary>The token-type embeddings [B, T, D] (or [1, 1, D] for type 0 everywhere when <paramref name="tokenTypeIds"/> is null).</summary>
     private Tensor TokenTypeEmbeddings(Tensor? tokenTypeIds, long batch, long length, Device device)

@@ -7,9 +7,10 @@ namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Text generation: each row's prompt is continued with <see cref="TextGenerator"/> under the saved <see cref="GenerationOptions"/>;
-/// the output is the new text only (the prompt is not repeated). Rows are generated one at a time: each row's result depends only
-/// on its prompt (a seeded sampler restarts from its seed for every row), so batch Transform, PredictionEngine and
-/// <see cref="TransformerTextTransformer.Generate"/> agree.
+/// the output is the new text only (the prompt is not repeated). A batch of rows is generated together
+/// (<see cref="TextGenerator.GenerateBatch"/>: one forward pass per step, each row with its own positions, sampler and stopping),
+/// and each row's result depends only on its prompt (a seeded sampler restarts from its seed for every row), so batch Transform,
+/// PredictionEngine and <see cref="TransformerTextTransformer.Generate"/> agree up to the rounding of a batched forward pass.
 /// </summary>
 internal sealed class CausalLanguageModelingScorer : IGeneratingScorer
 {
@@ -36,9 +37,7 @@ internal sealed class CausalLanguageModelingScorer : IGeneratingScorer
 
     public object[][] Score(IReadOnlyList<string[]> inputs)
     {
-        var values = new object[inputs.Count][];
-        for (int row = 0; row < inputs.Count; row++)
-            values[row] = [string.Concat(Stream(inputs[row][0], CancellationToken.None)).AsMemory()];
-        return values;
+        var texts = _generator.GenerateBatch(inputs.Select(row => (string?)row[0]).ToList(), _generation);
+        return texts.Select(text => new object[] { text.AsMemory() }).ToArray();
     }
 }
