@@ -124,6 +124,13 @@ public sealed class TransformerTextOptions
     /// </summary>
     public bool RetainFreedMemory { get; set; } = true;
 
+    /// <summary>
+    /// Cancels <c>Fit</c>: checked before every training step and validation batch (as <c>MLContext.CancelExecution()</c> is, ML.NET's
+    /// own mechanism, internal in ML.NET 5), after which <c>Fit</c> throws <see cref="OperationCanceledException"/> and returns no model.
+    /// Not saved with the model. Default: <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>Where tensors live. Default: <see cref="TransformerDevice.Automatic"/>.</summary>
     public TransformerDevice Device { get; set; } = TransformerDevice.Automatic;
 

@@ -20,6 +20,7 @@ internal sealed class FitSession : IDisposable
         Host = host;
         Options = options;
         Channel = channel;
+        CheckAlive();
         Seed = options.Seed ?? host.Rand.Next();
         Device = DeviceSelection.Resolve(options.Device);
         _initial = InitialModelLoader.Load(options);
@@ -39,6 +40,7 @@ internal sealed class FitSession : IDisposable
             GradientClipNorm = options.GradientClipNorm,
             LogEverySteps = options.LogEverySteps,
             Seed = Seed,
+            CheckAlive = CheckAlive,
         };
     }
 
@@ -122,6 +124,16 @@ internal sealed class FitSession : IDisposable
         int truncated = texts.Count(t => tokenizer.Encode(t).Length > maxLength - specialTokensPerRow);
         if (truncated > 0)
             Channel.Info($"{truncated} of {texts.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
+    }
+
+    /// <summary>
+    /// Throws <see cref="OperationCanceledException"/> once <c>MLContext.CancelExecution()</c> was called (ML.NET's <c>IHost.CheckAlive</c>)
+    /// or <see cref="TransformerTextOptions.CancellationToken"/> was cancelled; called before every training step and validation batch.
+    /// </summary>
+    public void CheckAlive()
+    {
+        Host.CheckAlive();
+        Options.CancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Sends a training progress line to the ML.NET log.</summary>

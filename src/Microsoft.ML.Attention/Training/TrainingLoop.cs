@@ -56,6 +56,7 @@ internal static class TrainingLoop
                 {
                     if (step >= totalSteps)
                         break;
+                    settings.ThrowIfCancelled();
                     using (var scope = NewDisposeScope())
                     {
                         model.train();

@@ -21,6 +21,15 @@ internal sealed record TrainingSettings
     public required int LogEverySteps { get; init; }
     public required int Seed { get; init; }
 
+    /// <summary>
+    /// Called before every training step and validation batch; throws <see cref="OperationCanceledException"/> to stop the run
+    /// (ML.NET's <c>IHost.CheckAlive</c> plus the options' cancellation token). Null: never stops early.
+    /// </summary>
+    public Action? CheckAlive { get; init; }
+
+    /// <summary>Throws <see cref="OperationCanceledException"/> when the run was cancelled (see <see cref="CheckAlive"/>).</summary>
+    public void ThrowIfCancelled() => CheckAlive?.Invoke();
+
     /// <summary>Total optimizer steps for <paramref name="exampleCount"/> training examples.</summary>
     public int TotalSteps(int exampleCount)
     {
