@@ -14,6 +14,8 @@ namespace Microsoft.ML.Attention;
 internal sealed class FitSession : IDisposable
 {
     private readonly InitialModel? _initial;
+    private readonly IProgressChannel _progress;
+    private TrainingProgress? _latest;
 
     public FitSession(IHost host, TransformerTextOptions options, IChannel channel)
     {
@@ -22,7 +24,7 @@ internal sealed class FitSession : IDisposable
         Channel = channel;
         CheckAlive();
         Seed = options.Seed ?? host.Rand.Next();
-        Device = DeviceSelection.Resolve(options.Device);
+        Device = DeviceSelection.Resolve(options.Device, host, channel.Warning);
         _initial = InitialModelLoader.Load(options);
         if (options.RetainFreedMemory && Training.NativeAllocator.RetainFreedMemory())
             channel.Info("Native allocator: freed memory is kept for reuse (RetainFreedMemory).");
@@ -41,7 +43,21 @@ internal sealed class FitSession : IDisposable
             LogEverySteps = options.LogEverySteps,
             Seed = Seed,
             CheckAlive = CheckAlive,
+            Progress = Report,
         };
+        // ML.NET's progress API, as its trainers use it: a host polls the channel (the header's fill action gives the latest step) and
+        // receives the checkpoints (every LogEverySteps steps and the last step).
+        _progress = host.StartProgressChannel("Attention training");
+        _progress.SetHeader(new ProgressHeader(ProgressMetrics, ["epochs", "steps"]), entry =>
+        {
+            if (_latest is not { } p)
+                return;
+            entry.SetProgress(0, p.Epoch - 1, p.Epochs);
+            entry.SetProgress(1, p.Step, p.TotalSteps);
+            entry.SetMetric(0, p.Loss);
+            entry.SetMetric(1, p.LearningRate);
+            entry.SetMetric(2, p.RowsPerSecond);
+        });
     }
 
     public IHost Host { get; }
@@ -136,10 +152,24 @@ internal sealed class FitSession : IDisposable
         Options.CancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>The metrics of the progress channel, in order.</summary>
+    internal static string[] ProgressMetrics { get; } = ["Loss", "Learning rate", "Rows/s"];
+
+    private void Report(TrainingProgress p)
+    {
+        _latest = p;
+        if (p.Step == p.TotalSteps || (Options.LogEverySteps > 0 && p.Step % Options.LogEverySteps == 0))
+            _progress.Checkpoint(p.Loss, p.LearningRate, p.RowsPerSecond, p.Epoch, p.Step);
+    }
+
     /// <summary>Sends a training progress line to the ML.NET log.</summary>
     public void Log(string message) => Channel.Info(message);
 
-    public void Dispose() => _initial?.Dispose();
+    public void Dispose()
+    {
+        _progress.Dispose();
+        _initial?.Dispose();
+    }
 
     private static bool SameShapes(nn.Module a, nn.Module b)
     {

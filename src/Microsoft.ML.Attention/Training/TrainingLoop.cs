@@ -47,6 +47,7 @@ internal static class TrainingLoop
         int bestEpoch = -1, epochsWithoutImprovement = 0, step = 0;
         double windowLoss = 0, lastLoss = double.NaN;
         int windowSteps = 0;
+        long rows = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -74,6 +75,8 @@ internal static class TrainingLoop
                     windowLoss += lastLoss;
                     windowSteps++;
                     step++;
+                    rows += batch.Length;
+                    settings.Progress?.Invoke(new TrainingProgress(epoch + 1, settings.Epochs, step, totalSteps, lastLoss, schedule.At(step - 1), rows / watch.Elapsed.TotalSeconds));
                     if (settings.LogEverySteps > 0 && step % settings.LogEverySteps == 0)
                     {
                         log($"step {step}/{totalSteps} epoch {epoch + 1}: training loss {windowLoss / windowSteps:F4}, learning rate {schedule.At(step - 1):G3}, {watch.Elapsed.TotalSeconds:F1} s");

@@ -27,6 +27,9 @@ internal sealed record TrainingSettings
     /// </summary>
     public Action? CheckAlive { get; init; }
 
+    /// <summary>Called after every training step with the run's progress (ML.NET's progress channel, see FitSession). Null: no reports.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+
     /// <summary>Throws <see cref="OperationCanceledException"/> when the run was cancelled (see <see cref="CheckAlive"/>).</summary>
     public void ThrowIfCancelled() => CheckAlive?.Invoke();
 
