@@ -151,7 +151,20 @@ public sealed class TransformerTextOptions
     /// </summary>
     public int ThreadCount { get; set; }
 
-    /// <summary>Where tensors live. Default: <see cref="TransformerDevice.Automatic"/>.</summary>
+
+    /// <summary>
+    /// Cancels <c>Fit</c>: checked before every training step and validation batch (as <c>MLContext.CancelExecution()</c> is, ML.NET's
+    /// own mechanism, internal in ML.NET 5), after which <c>Fit</c> throws <see cref="OperationCanceledException"/> and returns no model.
+    /// Not saved with the model. Default: <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// Where <c>Fit</c> trains. <c>MLContext.GpuDeviceId</c> and <c>MLContext.FallbackToCpu</c> apply as in Microsoft.ML.TorchSharp:
+    /// <c>GpuDeviceId</c> picks the GPU (and asks for one even with <see cref="TransformerDevice.Automatic"/>); without a CUDA GPU,
+    /// <c>FallbackToCpu</c> true trains on the CPU with a warning in the log and false fails. A model loaded with <c>mlContext.Model.Load</c>
+    /// runs on the GPU only when <c>GpuDeviceId</c> is set, else on the CPU (see docs/reliability.md). Default: <see cref="TransformerDevice.Automatic"/>.
+    /// </summary>
     public TransformerDevice Device { get; set; } = TransformerDevice.Automatic;
 
     /// <summary>Rows per forward pass in <c>Transform</c>. Default: 32.</summary>

@@ -14,14 +14,17 @@ namespace Microsoft.ML.Attention;
 internal sealed class FitSession : IDisposable
 {
     private readonly InitialModel? _initial;
+    private readonly IProgressChannel _progress;
+    private TrainingProgress? _latest;
 
     public FitSession(IHost host, TransformerTextOptions options, IChannel channel)
     {
         Host = host;
         Options = options;
         Channel = channel;
+        CheckAlive();
         Seed = options.Seed ?? host.Rand.Next();
-        Device = DeviceSelection.Resolve(options.Device);
+        Device = DeviceSelection.Resolve(options.Device, host, channel.Warning);
         _initial = InitialModelLoader.Load(options);
         if (options.RetainFreedMemory && Training.NativeAllocator.RetainFreedMemory())
             channel.Info("Native allocator: freed memory is kept for reuse (RetainFreedMemory).");
@@ -49,7 +52,22 @@ internal sealed class FitSession : IDisposable
             LogEverySteps = options.LogEverySteps,
             Seed = Seed,
             ComputeType = computeType,
+            CheckAlive = CheckAlive,
+            Progress = Report,
         };
+        // ML.NET's progress API, as its trainers use it: a host polls the channel (the header's fill action gives the latest step) and
+        // receives the checkpoints (every LogEverySteps steps and the last step).
+        _progress = host.StartProgressChannel("Attention training");
+        _progress.SetHeader(new ProgressHeader(ProgressMetrics, ["epochs", "steps"]), entry =>
+        {
+            if (_latest is not { } p)
+                return;
+            entry.SetProgress(0, p.Epoch - 1, p.Epochs);
+            entry.SetProgress(1, p.Step, p.TotalSteps);
+            entry.SetMetric(0, p.Loss);
+            entry.SetMetric(1, p.LearningRate);
+            entry.SetMetric(2, p.RowsPerSecond);
+        });
     }
 
     public IHost Host { get; }
@@ -134,10 +152,34 @@ internal sealed class FitSession : IDisposable
             Channel.Info($"{truncated} of {texts.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
     }
 
+    /// <summary>
+    /// Throws <see cref="OperationCanceledException"/> once <c>MLContext.CancelExecution()</c> was called (ML.NET's <c>IHost.CheckAlive</c>)
+    /// or <see cref="TransformerTextOptions.CancellationToken"/> was cancelled; called before every training step and validation batch.
+    /// </summary>
+    public void CheckAlive()
+    {
+        Host.CheckAlive();
+        Options.CancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>The metrics of the progress channel, in order.</summary>
+    internal static string[] ProgressMetrics { get; } = ["Loss", "Learning rate", "Rows/s"];
+
+    private void Report(TrainingProgress p)
+    {
+        _latest = p;
+        if (p.Step == p.TotalSteps || (Options.LogEverySteps > 0 && p.Step % Options.LogEverySteps == 0))
+            _progress.Checkpoint(p.Loss, p.LearningRate, p.RowsPerSecond, p.Epoch, p.Step);
+    }
+
     /// <summary>Sends a training progress line to the ML.NET log.</summary>
     public void Log(string message) => Channel.Info(message);
 
-    public void Dispose() => _initial?.Dispose();
+    public void Dispose()
+    {
+        _progress.Dispose();
+        _initial?.Dispose();
+    }
 
     /// <summary>The matrix-product type of <paramref name="precision"/> on <paramref name="device"/>: null = float32.</summary>
     internal static ScalarType? ComputeType(TrainingPrecision precision, Device device) => precision switch

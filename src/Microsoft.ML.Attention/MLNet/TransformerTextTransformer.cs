@@ -31,6 +31,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
     private readonly IHost _host;
     private readonly IRowScorer _scorer;
+    private bool _disposed;
 
     internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, TaskSpec spec, int inferenceBatchSize,
         InferencePrecision inferencePrecision = InferencePrecision.Float32)
@@ -80,6 +81,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <inheritdoc/>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _host.CheckValue(inputSchema, nameof(inputSchema));
         foreach (var name in _scorer.InputColumnNames)
             SchemaChecks.CheckTextColumn(_host, inputSchema, name, nameof(inputSchema));
@@ -108,7 +110,11 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// Scores rows outside a data view (one forward pass per call; <c>inputs[row][k]</c> is the text of input column k) and returns
     /// <c>values[row][outputColumn]</c>. Callers serialize their calls, as the row mapper does.
     /// </summary>
-    internal object[][] ScoreRows(IReadOnlyList<string[]> inputs) => _scorer.Score(inputs);
+    internal object[][] ScoreRows(IReadOnlyList<string[]> inputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _scorer.Score(inputs);
+    }
 
     private IRowMapper MakeRowMapper(DataViewSchema schema) => new TransformerTextRowMapper(this, _scorer, schema);
 
@@ -129,8 +135,11 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <param name="cancellationToken">Checked before each token; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The pieces, produced lazily while enumerating.</returns>
     /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
-    public IEnumerable<string> GenerateStream(string? prompt, CancellationToken cancellationToken = default) =>
-        GenerationScorerOrThrow().Stream(prompt, cancellationToken);
+    public IEnumerable<string> GenerateStream(string? prompt, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return GenerationScorerOrThrow().Stream(prompt, cancellationToken);
+    }
 
     /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream"/>'s pieces.</summary>
     /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
@@ -167,9 +176,17 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         Persistence.Export.OnnxExporter.Export(network, Spec.ExportedEmbedding, path);
     }
 
-    /// <summary>Releases the network's tensors (and the bfloat16 copy of <see cref="InferencePrecision.BFloat16"/>).</summary>
+    /// <summary>
+    /// Releases the network's tensors (and the bfloat16 copy of <see cref="InferencePrecision.BFloat16"/>). Afterwards every member that
+    /// runs the network (<see cref="Transform"/>, <see cref="GetOutputSchema"/>, prediction engines, <see cref="Generate"/>, saving)
+    /// throws <see cref="ObjectDisposedException"/>; a second call does nothing. Data views returned by <see cref="Transform"/> before must
+    /// not be read afterwards.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         (_scorer as IDisposable)?.Dispose();
         Model.Dispose();
     }
@@ -179,9 +196,14 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     // 0x00010001: every task (TransformerTask as int: 0 masked-LM embeddings, 1 causal-LM generation, 2 text classification), the
     //             inference batch size, and the streams Task.bin, Config.json, Tokenizer.bin, Network.bin; the optional stream
     //             Inference.bin (inference precision) was added without a version change, since a reader treats its absence as Float32.
+    // 0x00010002: the stream Checksums.bin (SHA-256 of the header values and of every stream, see StreamChecksums), required from this
+    //             version on; readers of 0x00010001 ignore it, hence verReadableCur stays 0x00010001.
+    private const uint ChecksumsVersion = 0x00010002;
+    private const string HeaderValues = "Model.key:task,batch";
+
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "ATTNTEXT",
-        verWrittenCur: 0x00010001,
+        verWrittenCur: ChecksumsVersion,
         verReadableCur: 0x00010001,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
@@ -189,6 +211,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _host.CheckValue(ctx, nameof(ctx));
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
@@ -199,24 +222,39 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         // stream Task.bin: the task's settings (TaskSpec.Save)
         // stream Config.json, stream Tokenizer.bin, stream Network.bin (see TransformerTextModel)
         // stream Inference.bin: int: inference precision (InferencePrecision); optional, absent (older models) = Float32
+        // stream Checksums.bin: SHA-256 of the two ints above and of every stream (StreamChecksums); from 0x00010002
         ctx.Writer.Write((int)Task);
         ctx.Writer.Write(InferenceBatchSize);
-        ctx.SaveBinaryStream(TaskStream, Spec.Save);
-        ctx.SaveBinaryStream(TransformerTextModel.ConfigStream, Model.SaveConfig);
-        ctx.SaveBinaryStream(TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
-        ctx.SaveBinaryStream(TransformerTextModel.NetworkStream, Model.SaveNetwork);
-        ctx.SaveBinaryStream(InferenceStream, w => w.Write((int)InferencePrecision));
+        var checksums = new StreamChecksums();
+        checksums.AddValues(HeaderValues, HeaderBytes(Task, InferenceBatchSize));
+        checksums.SaveStream(ctx, TaskStream, Spec.Save);
+        checksums.SaveStream(ctx, TransformerTextModel.ConfigStream, Model.SaveConfig);
+        checksums.SaveStream(ctx, TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
+        checksums.SaveStream(ctx, TransformerTextModel.NetworkStream, Model.SaveNetwork);
+        checksums.SaveStream(ctx, InferenceStream, w => w.Write((int)InferencePrecision));
+        checksums.Save(ctx);
     }
+
+    private static byte[] HeaderBytes(TransformerTask task, int batchSize) => [.. BitConverter.GetBytes((int)task), .. BitConverter.GetBytes(batchSize)];
 
     private static TransformerTextTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
-        ctx.CheckAtModel(GetVersionInfo());
+        var version = GetVersionInfo();
+        if (ctx.Header.ModelSignature == version.ModelSignature && ctx.Header.ModelVerReadable > version.VerWrittenCur)
+        {
+            // ML.NET's own message names the ML.NET version, not this library's.
+            throw new InvalidDataException(
+                $"The saved model was written by a newer Microsoft.ML.Attention (format 0x{ctx.Header.ModelVerReadable:X8}; this version reads up to 0x{version.VerWrittenCur:X8}). Upgrade the Microsoft.ML.Attention package to load it.");
+        }
+        ctx.CheckAtModel(version);
 
         // *** Binary format ***  (see Save)
         var task = (TransformerTask)ctx.Reader.ReadInt32();
         int batchSize = ctx.Reader.ReadInt32();
+        StreamChecksums.Verify(ctx, new Dictionary<string, byte[]> { [HeaderValues] = HeaderBytes(task, batchSize) },
+            required: ctx.Header.ModelVerWritten >= ChecksumsVersion);
         if (batchSize < 1)
             throw new InvalidDataException($"The saved model has an invalid inference batch size ({batchSize}).");
 
@@ -236,7 +274,17 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         if (!Enum.IsDefined(precision))
             throw new InvalidDataException($"The saved model names an unknown inference precision ({(int)precision}) in {InferenceStream}.");
 
-        var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
+        long networkBytes = -1;
+        Require(ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream, r => networkBytes = r.BaseStream.Length), TransformerTextModel.NetworkStream);
+        TransformerTextModel.CheckConfigFitsWeights(config!, networkBytes);
+
+        // As Microsoft.ML.TorchSharp's transformers: a loaded model runs on the GPU only when MLContext.GpuDeviceId asks for one.
+        var device = (env as IHostEnvironmentInternal)?.GpuDeviceId is null ? TorchSharp.torch.CPU
+            : DeviceSelection.Resolve(TransformerDevice.Automatic, env, message =>
+            {
+                using var channel = env.Start(nameof(TransformerTextTransformer));
+                channel.Warning(message);
+            });
         var network = spec!.CreateNetwork(config!);
         try
         {

@@ -130,6 +130,21 @@ public sealed record TransformerConfig
             nameof(PositionalEncoding), PositionalEncoding, $"needs an even ModelDimension ({ModelDimension})");
     }
 
+    /// <summary>
+    /// A lower bound on the parameters of any network of this shape: the token embedding table, the learned position table (when
+    /// learned) and per layer the query, key, value and output projections and the two feed-forward matrices (biases, norms and task
+    /// heads not counted). A double, since a hostile config's product overflows <c>long</c>.
+    /// </summary>
+    internal double MinimumParameterCount()
+    {
+        double d = ModelDimension;
+        double keyValue = (double)EffectiveKeyValueHeadCount * HeadDimension;
+        double feedForward = FeedForwardDimension == 0 ? 4 * d : FeedForwardDimension;   // not EffectiveFeedForwardDimension: 4 * d may overflow int
+        double perLayer = 2 * d * d + 2 * d * keyValue + 2 * d * feedForward;
+        double positions = PositionalEncoding == PositionalEncodingKind.Learned ? (double)MaxSequenceLength * d : 0;
+        return (double)VocabularySize * d + positions + LayerCount * perLayer;
+    }
+
     /// <summary>Writes this configuration as indented JSON, enums as strings, computed properties left out.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

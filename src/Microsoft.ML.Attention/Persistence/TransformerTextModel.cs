@@ -56,6 +56,25 @@ internal sealed class TransformerTextModel : IDisposable
         finally { Network.to(Device); }
     }
 
+    /// <summary>
+    /// Fails before anything is allocated when <paramref name="config"/> describes a network whose weights cannot fit in the
+    /// <paramref name="networkBytes"/> of the saved weights (at least 2 bytes per parameter, bfloat16): a damaged or forged
+    /// <c>Config.json</c> would otherwise make the loader build a network of the claimed size first (gigabytes, or an allocation
+    /// failure inside libtorch).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The config claims more parameters than the weights hold.</exception>
+    public static void CheckConfigFitsWeights(TransformerConfig config, long networkBytes)
+    {
+        double minimumBytes = config.MinimumParameterCount() * 2;
+        if (minimumBytes > networkBytes)
+        {
+            throw new InvalidDataException(
+                $"The saved model's {ConfigStream} (ModelDimension {config.ModelDimension}, LayerCount {config.LayerCount}, VocabularySize {config.VocabularySize}, " +
+                $"FeedForwardDimension {config.EffectiveFeedForwardDimension}, MaxSequenceLength {config.MaxSequenceLength}) describes at least " +
+                $"{config.MinimumParameterCount():N0} parameters ({minimumBytes:N0} bytes), but {NetworkStream} holds {networkBytes:N0} bytes: the config does not belong to these weights.");
+        }
+    }
+
     /// <summary>Loads weights written by <see cref="SaveNetwork"/> into <paramref name="network"/> (same shape), strictly.</summary>
     public static void LoadNetwork(nn.Module network, BinaryReader reader, string source)
     {

@@ -48,6 +48,7 @@ internal static class TrainingLoop
         int bestEpoch = -1, epochsWithoutImprovement = 0, step = 0;
         double windowLoss = 0, lastLoss = double.NaN;
         int windowSteps = 0;
+        long rows = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -57,21 +58,25 @@ internal static class TrainingLoop
                 {
                     if (step >= totalSteps)
                         break;
+                    settings.ThrowIfCancelled();
                     using (var scope = NewDisposeScope())
                     {
                         model.train();
                         OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
                         optimizer.zero_grad();
                         lastLoss = AccumulateGradients(microBatches, batchLoss, settings.ComputeType);
+                        // Checked before the optimizer step, so the weights stay those of the last good step.
+                        if (!double.IsFinite(lastLoss))
+                            throw new InvalidOperationException($"Training diverged at step {step + 1}: the loss is {lastLoss}. Lower LearningRate (now {settings.LearningRate}).");
                         if (settings.GradientClipNorm > 0)
                             nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
                         optimizer.step();
                     }
-                    if (!double.IsFinite(lastLoss))
-                        throw new InvalidOperationException($"Training diverged at step {step + 1}: the loss is {lastLoss}. Lower LearningRate (now {settings.LearningRate}).");
                     windowLoss += lastLoss;
                     windowSteps++;
                     step++;
+                    rows += microBatches.Sum(batch => batch.Length);
+                    settings.Progress?.Invoke(new TrainingProgress(epoch + 1, settings.Epochs, step, totalSteps, lastLoss, schedule.At(step - 1), rows / watch.Elapsed.TotalSeconds));
                     if (settings.LogEverySteps > 0 && step % settings.LogEverySteps == 0)
                     {
                         log($"step {step}/{totalSteps} epoch {epoch + 1}: training loss {windowLoss / windowSteps:F4}, learning rate {schedule.At(step - 1):G3}, {watch.Elapsed.TotalSeconds:F1} s");

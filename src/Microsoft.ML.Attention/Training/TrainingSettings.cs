@@ -25,6 +25,18 @@ internal sealed record TrainingSettings
     /// <summary>The type of the training step's matrix products (see <see cref="Modeling.MixedPrecision"/>): null = the weights' own (float32).</summary>
     public TorchSharp.torch.ScalarType? ComputeType { get; init; }
 
+    /// <summary>
+    /// Called before every training step and validation batch; throws <see cref="OperationCanceledException"/> to stop the run
+    /// (ML.NET's <c>IHost.CheckAlive</c> plus the options' cancellation token). Null: never stops early.
+    /// </summary>
+    public Action? CheckAlive { get; init; }
+
+    /// <summary>Called after every training step with the run's progress (ML.NET's progress channel, see FitSession). Null: no reports.</summary>
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Throws <see cref="OperationCanceledException"/> when the run was cancelled (see <see cref="CheckAlive"/>).</summary>
+    public void ThrowIfCancelled() => CheckAlive?.Invoke();
+
     /// <summary>Total optimizer steps for <paramref name="exampleCount"/> training examples.</summary>
     public int TotalSteps(int exampleCount)
     {

@@ -102,13 +102,14 @@ internal static class CausalLanguageModelingTrainer
     }
 
     /// <summary>Mean next-token loss over every non-overlapping window of <paramref name="tokens"/>, in batches of <paramref name="batchSize"/>.</summary>
-    public static ValidationResult Evaluate(CausalLanguageModel model, int[] tokens, int blockLength, int batchSize, Device device)
+    public static ValidationResult Evaluate(CausalLanguageModel model, int[] tokens, int blockLength, int batchSize, Device device, Action? checkAlive = null)
     {
         int[] starts = WindowStarts(tokens.Length, blockLength, blockLength);
         double lossSum = 0;
         long tokenCount = 0;
         for (int first = 0; first < starts.Length; first += batchSize)
         {
+            checkAlive?.Invoke();
             var (sum, count) = LossSum(model, tokens, starts[first..Math.Min(starts.Length, first + batchSize)], blockLength, device);
             using (sum)
                 lossSum += sum.item<float>();
@@ -143,7 +144,7 @@ internal static class CausalLanguageModelingTrainer
         if (validationTokens is { Length: > 1 })
         {
             CheckIds(validationTokens, model.Backbone.Config.VocabularySize, "validation");
-            validate = () => Evaluate(model, validationTokens, blockLength, settings.BatchSize, device);
+            validate = () => Evaluate(model, validationTokens, blockLength, settings.BatchSize, device, settings.CheckAlive);
         }
 
         log($"Causal LM: {tokens.Length:N0} training tokens in {starts.Length:N0} windows of up to {blockLength} tokens (stride {stride}).");

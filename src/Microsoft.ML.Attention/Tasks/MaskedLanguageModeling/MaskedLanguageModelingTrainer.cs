@@ -37,6 +37,7 @@ internal static class MaskedLanguageModelingTrainer
                 long tokenCount = 0;
                 for (int start = 0; start < validationTexts.Count; start += settings.BatchSize)
                 {
+                    settings.ThrowIfCancelled();
                     using var scope = NewDisposeScope();
                     var rows = validationTexts.Skip(start).Take(settings.BatchSize).ToList();
                     var batch = BatchEncoder.EncodeForEncoder(tokenizer, rows, maxLength);

@@ -36,7 +36,7 @@ internal static class QuestionAnsweringTrainer
             log($"{answersInNoWindow} rows have an answer longer than a window's context: every window of theirs points at [CLS].");
         List<LabeledWindow>? validationWindows = validation is { Count: > 0 } ? Windows(packer, validation, out _) : null;
         Func<ValidationResult>? validate = validationWindows is null ? null
-            : () => Evaluate(model, packer, maxAnswerLength, validation!, validationWindows, settings.BatchSize, device);
+            : () => Evaluate(model, packer, maxAnswerLength, validation!, validationWindows, settings, device);
         return TrainingLoop.Run(model, windows.Count, settings,
             indices => Loss(model, packer, indices.Select(i => windows[i]).ToList(), device, nn.Reduction.Mean),
             validate, earlyStoppingPatience, log, exampleLength: i => windows[i].Row.WindowLength(windows[i].Window));
@@ -90,15 +90,18 @@ internal static class QuestionAnsweringTrainer
     }
 
     private static ValidationResult Evaluate(SpanExtractor model, QuestionAnsweringPacker packer, int maxAnswerLength, IReadOnlyList<QuestionAnsweringExample> rows,
-        List<LabeledWindow> windows, int batchSize, Device device)
+        List<LabeledWindow> windows, TrainingSettings settings, Device device)
     {
         double lossSum = 0;
+        int batchSize = settings.BatchSize;
         for (int at = 0; at < windows.Count; at += batchSize)
         {
+            settings.ThrowIfCancelled();
             using var scope = NewDisposeScope();
             lossSum += Loss(model, packer, windows.Skip(at).Take(batchSize).ToList(), device, nn.Reduction.Sum).item<float>();
         }
         double loss = lossSum / Math.Max(1, windows.Count);
+        settings.ThrowIfCancelled();
         var predictions = QuestionAnsweringPredictor.Predict(model, packer, maxAnswerLength, rows.Select(r => (r.Question, r.Context)).ToList(), batchSize, device);
         var metrics = SquadEvaluator.Evaluate(rows.Select((r, i) => ((IReadOnlyList<string>)[r.Answer], predictions[i].Answer)));
         return new ValidationResult(loss, metrics.F1, $"EM {metrics.ExactMatch:F1}, F1 {metrics.F1:F1}, loss {loss:F4} over {rows.Count} rows");

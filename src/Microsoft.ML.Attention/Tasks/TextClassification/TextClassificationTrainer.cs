@@ -29,7 +29,7 @@ internal static class TextClassificationTrainer
             parameter.requires_grad = !freezeEncoder;
         try
         {
-            Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings.BatchSize, device) : null;
+            Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings, device) : null;
             // Each batch is padded to its longest row: batches of similar length (TrainingLoop.LengthGroupedBatches) waste little.
             int[] lengths = BatchEncoder.EncodedLengths(tokenizer, examples.Select(e => e.Text).ToList(), model.Backbone.Config.MaxSequenceLength, SecondTexts(examples));
             return TrainingLoop.Run(model, examples.Count, settings,
@@ -58,14 +58,15 @@ internal static class TextClassificationTrainer
         ? nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), labels.to(float32), reduction: reduction)
         : nn.functional.cross_entropy(logits, labels, reduction: reduction);
 
-    private static ValidationResult Evaluate(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, int batchSize, Device device)
+    private static ValidationResult Evaluate(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, TrainingSettings settings, Device device)
     {
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < rows.Count; start += batchSize)
+        for (int start = 0; start < rows.Count; start += settings.BatchSize)
         {
+            settings.ThrowIfCancelled();
             using var scope = NewDisposeScope();
-            var batch = rows.Skip(start).Take(batchSize).ToList();
+            var batch = rows.Skip(start).Take(settings.BatchSize).ToList();
             var logits = TextClassificationForward.Logits(model, tokenizer, batch.Select(r => r.Text).ToList(), SecondTexts(batch), device);   // [B, C]
             var labels = tensor(batch.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);         // [B]
             var predicted = model.ClassCount == 1 ? logits.squeeze(1).gt(0).to(int64) : logits.argmax(1);           // [B]
