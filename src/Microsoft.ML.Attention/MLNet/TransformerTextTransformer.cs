@@ -132,7 +132,23 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     public IEnumerable<string> GenerateStream(string? prompt, CancellationToken cancellationToken = default) =>
         GenerationScorerOrThrow().Stream(prompt, cancellationToken);
 
-    /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream"/>'s pieces.</summary>
+    /// <summary>
+    /// As <see cref="GenerateStream(string?, CancellationToken)"/>, with <paramref name="options"/> instead of the saved
+    /// <see cref="Generation"/> settings for this call (start from a copy of <see cref="Generation"/> to change one setting).
+    /// </summary>
+    /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
+    /// <param name="options">Sampling and stopping settings for this call; validated before the first piece.</param>
+    /// <param name="cancellationToken">Checked before each token; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The pieces, produced lazily while enumerating.</returns>
+    /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (named).</exception>
+    public IEnumerable<string> GenerateStream(string? prompt, Generation.GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return GenerationScorerOrThrow().Stream(prompt, options, cancellationToken);
+    }
+
+    /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream(string?, CancellationToken)"/>'s pieces.</summary>
     /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
     /// <returns>The generated text.</returns>
     /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
