@@ -154,6 +154,17 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
     public string Generate(string? prompt) => string.Concat(GenerateStream(prompt));
 
+    /// <summary>
+    /// The attention weights of every layer and head for one text (or a pair of texts for a pair model), with the tokens, computed by
+    /// the reference attention path: what an attention heatmap shows. The text is encoded as the task encodes it (special tokens
+    /// included; cut at <see cref="TransformerConfig.MaxSequenceLength"/> tokens); a decoder's weights are causal.
+    /// </summary>
+    /// <param name="text">The text (the first text of a pair).</param>
+    /// <param name="secondText">The second text of a pair (encoder tasks only), or null.</param>
+    /// <returns>Tokens and weights [layer, head, query, key].</returns>
+    /// <exception cref="ArgumentException"><paramref name="secondText"/> is given for a decoder.</exception>
+    public AttentionWeights GetAttentionWeights(string text, string? secondText = null) => AttentionWeightsReader.Read(Model, text, secondText);
+
     private IGeneratingScorer GenerationScorerOrThrow() => _scorer as IGeneratingScorer ?? throw new InvalidOperationException(
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
         $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");
