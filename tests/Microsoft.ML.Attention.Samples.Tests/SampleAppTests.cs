@@ -17,7 +17,7 @@ public partial class SampleAppTests
         Assert.Contains("Data: 120 yelp reviews (quick mode)", printed);
         foreach (string pipeline in new[] { "Transformer fine-tuned from all-MiniLM-L6-v2:", "FeaturizeText + SdcaLogisticRegression:" })
         {
-            double accuracy = Percent(AccuracyPattern().Match(SampleApp.Line(printed, pipeline)).Groups[1].Value);
+            double accuracy = Number(AccuracyPattern().Match(SampleApp.Line(printed, pipeline)).Groups[1].Value);
             Assert.InRange(accuracy, 0.0, 100.0);
         }
         string zip = Path.Combine(output, "SentimentAnalysis.zip");
@@ -90,13 +90,36 @@ public partial class SampleAppTests
         Assert.True(File.Exists(Path.Combine(output, "TextGeneration.zip")));
     }
 
-    private static double Percent(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+    [Fact]
+    public void AttentionPictures_quick_mode_writes_the_heatmaps_and_the_loss_curves_as_PNG()
+    {
+        string output = SampleApp.NewOutputFolder("pictures");
+
+        string printed = SampleApp.RunQuick("AttentionPictures", output, "--text", "The food was great.");
+
+        Assert.Contains("Tokens: [CLS] the food was great . [SEP] (6 layers x 12 heads)", printed);
+        var losses = LossLinePattern().Match(SampleApp.Line(printed, "Training loss"));
+        Assert.True(losses.Success, printed);
+        Assert.True(Number(losses.Groups[2].Value) < Number(losses.Groups[1].Value), "training loss did not fall");
+        foreach (string name in new[] { "attention-minilm-layer0-head0.png", "attention-minilm-layer2-head5.png", "attention-minilm-layer5-head3.png",
+            "loss-curves-tinyshakespeare.png" })
+        {
+            byte[] png = File.ReadAllBytes(Path.Combine(output, name));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4));
+            Assert.True(png.Length > 5_000, $"{name} is only {png.Length} bytes");
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"accuracy (\d+(?:\.\d+)?) ?%")]
     private static partial Regex AccuracyPattern();
 
     [GeneratedRegex(@"^A: (.*) \(characters (\d+)-(\d+), score -?\d+\.\d\d\)$")]
     private static partial Regex AnswerPattern();
+
+    [GeneratedRegex(@"^Training loss (\d+\.\d+) \(step \d+\) -> (\d+\.\d+)")]
+    private static partial Regex LossLinePattern();
 
     [GeneratedRegex(@"validation causal-LM loss (\d+\.\d+)")]
     private static partial Regex ValidationLossPattern();
