@@ -82,6 +82,24 @@ public static class AttentionCatalog
         new(transformer, ownsTransformer);
 
     /// <summary>
+    /// The text generation of <paramref name="transformer"/> (a causal-LM model, or one from <c>ImportLlama2c</c>) as a
+    /// Microsoft.Extensions.AI <see cref="Microsoft.Extensions.AI.IChatClient"/>, with streaming; see <see cref="TransformerChatClient"/>
+    /// for how messages become a prompt.
+    /// </summary>
+    /// <param name="transformer">A transformer that generates text.</param>
+    /// <param name="ownsTransformer">Whether disposing the client disposes <paramref name="transformer"/>. Default: false.</param>
+    /// <exception cref="ArgumentException">The transformer does not generate text.</exception>
+    /// <example>
+    /// <code>
+    /// using var chat = mlContext.Transforms.ImportLlama2c("stories260K.bin", "tok512.bin").AsChatClient(ownsTransformer: true);
+    /// await foreach (var update in chat.GetStreamingResponseAsync("Once upon a time"))
+    ///     Console.Write(update.Text);
+    /// </code>
+    /// </example>
+    public static TransformerChatClient AsChatClient(this TransformerTextTransformer transformer, bool ownsTransformer = false) =>
+        new(transformer, ownsTransformer);
+
+    /// <summary>
     /// Imports a pretrained karpathy/llama2.c checkpoint (e.g. the tinyllamas stories260K / stories15M <c>.bin</c>) and its tokenizer
     /// file (e.g. <c>tok512.bin</c>) as a ready, trained <see cref="TransformerTextTransformer"/> for
     /// <see cref="TransformerTask.CausalLanguageModeling"/>: <c>Transform</c> writes the continuation of <paramref name="promptColumnName"/>

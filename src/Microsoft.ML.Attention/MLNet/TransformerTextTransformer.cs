@@ -141,11 +141,38 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         return GenerationScorerOrThrow().Stream(prompt, cancellationToken);
     }
 
-    /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream"/>'s pieces.</summary>
+    /// <summary>
+    /// As <see cref="GenerateStream(string?, CancellationToken)"/>, with <paramref name="options"/> instead of the saved
+    /// <see cref="Generation"/> settings for this call (start from a copy of <see cref="Generation"/> to change one setting).
+    /// </summary>
+    /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
+    /// <param name="options">Sampling and stopping settings for this call; validated before the first piece.</param>
+    /// <param name="cancellationToken">Checked before each token; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The pieces, produced lazily while enumerating.</returns>
+    /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (named).</exception>
+    public IEnumerable<string> GenerateStream(string? prompt, Generation.GenerationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return GenerationScorerOrThrow().Stream(prompt, options, cancellationToken);
+    }
+
+    /// <summary>Generates the continuation of <paramref name="prompt"/>: the concatenation of <see cref="GenerateStream(string?, CancellationToken)"/>'s pieces.</summary>
     /// <param name="prompt">The prompt (not repeated in the output); null or empty generates from the start token alone.</param>
     /// <returns>The generated text.</returns>
     /// <exception cref="InvalidOperationException">The transformer was not trained for <see cref="TransformerTask.CausalLanguageModeling"/>.</exception>
     public string Generate(string? prompt) => string.Concat(GenerateStream(prompt));
+
+    /// <summary>
+    /// The attention weights of every layer and head for one text (or a pair of texts for a pair model), with the tokens, computed by
+    /// the reference attention path: what an attention heatmap shows. The text is encoded as the task encodes it (special tokens
+    /// included; cut at <see cref="TransformerConfig.MaxSequenceLength"/> tokens); a decoder's weights are causal.
+    /// </summary>
+    /// <param name="text">The text (the first text of a pair).</param>
+    /// <param name="secondText">The second text of a pair (encoder tasks only), or null.</param>
+    /// <returns>Tokens and weights [layer, head, query, key].</returns>
+    /// <exception cref="ArgumentException"><paramref name="secondText"/> is given for a decoder.</exception>
+    public AttentionWeights GetAttentionWeights(string text, string? secondText = null) => AttentionWeightsReader.Read(Model, text, secondText);
 
     private IGeneratingScorer GenerationScorerOrThrow() => _scorer as IGeneratingScorer ?? throw new InvalidOperationException(
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +

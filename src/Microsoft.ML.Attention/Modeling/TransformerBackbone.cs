@@ -121,7 +121,28 @@ public sealed class TransformerBackbone : nn.Module
     /// </param>
     /// <returns>[B, T, D] hidden states. Rows of padding get finite values that carry no meaning.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, or Tpast + T exceeds <see cref="TransformerConfig.MaxSequenceLength"/>.</exception>
-    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null, Tensor? tokenTypeIds = null)
+    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null, Tensor? tokenTypeIds = null) =>
+        Run(inputIds, attentionMask, causal, cache, tokenTypeIds, weights: null);
+
+    /// <summary>
+    /// Computes hidden states with every layer's attention on the reference path (<c>softmax(QK^T / sqrt(Dh) + mask) V</c>, written out)
+    /// and returns each layer's attention weights: what the pictures of attention show.
+    /// </summary>
+    /// <param name="inputIds">[B, T] token ids, int64 (int32 is accepted).</param>
+    /// <param name="attentionMask">[B, T] (1/true = real token), or null = all real.</param>
+    /// <param name="causal">true = decoder self-attention; false = bidirectional.</param>
+    /// <param name="tokenTypeIds">[B, T] segment ids, or null = all 0.</param>
+    /// <returns>Hidden states [B, T, D] and, per layer in order, the weights [B, H, T, T] (float32; query rows sum to 1 over visible keys).</returns>
+    /// <exception cref="ArgumentException">A shape is wrong, or T exceeds <see cref="TransformerConfig.MaxSequenceLength"/>.</exception>
+    public (Tensor Hidden, Tensor[] Weights) ForwardWithAttentionWeights(Tensor inputIds, Tensor? attentionMask, bool causal, Tensor? tokenTypeIds = null)
+    {
+        var weights = new List<Tensor>(Config.LayerCount);
+        var hidden = Run(inputIds, attentionMask, causal, cache: null, tokenTypeIds, weights);
+        return (hidden, weights.ToArray());
+    }
+
+    /// <summary>The backbone; with <paramref name="weights"/>, every layer takes the reference attention path and adds its weights there.</summary>
+    private Tensor Run(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache, Tensor? tokenTypeIds, List<Tensor>? weights)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.Dimensions != 2 || (inputIds.dtype != ScalarType.Int64 && inputIds.dtype != ScalarType.Int32))
@@ -165,7 +186,16 @@ public sealed class TransformerBackbone : nn.Module
         x = embeddingDropout.forward(x);
         foreach (var layer in layers)
         {
-            x = layer.forward(x, keyPaddingMask, causal, cache); // [B, T, D]
+            if (weights is null)
+            {
+                x = layer.forward(x, keyPaddingMask, causal, cache); // [B, T, D]
+            }
+            else
+            {
+                var (output, layerWeights) = layer.ForwardWithWeights(x, keyPaddingMask, causal); // [B, T, D], [B, H, T, T]
+                x = output;
+                weights.Add(layerWeights.MoveToOuterDisposeScope());
+            }
         }
 
         if (finalNorm is not null)

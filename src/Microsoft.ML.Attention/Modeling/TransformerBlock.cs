@@ -60,21 +60,53 @@ public sealed class TransformerBlock : nn.Module
     /// <param name="causal">Whether a position may not see later ones.</param>
     /// <param name="cache">Optional key/value cache.</param>
     /// <returns>[B, T, D].</returns>
-    public Tensor forward(Tensor hidden, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache = null)
+    public Tensor forward(Tensor hidden, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache = null) =>
+        Run(hidden, keyPaddingMask, causal, cache, weights: null);
+
+    /// <summary>
+    /// Runs the block with its attention on the reference path (<see cref="MultiHeadAttention.ForwardWithWeights"/>) and returns the
+    /// attention weights too.
+    /// </summary>
+    /// <param name="hidden">[B, T, D].</param>
+    /// <param name="keyPaddingMask">[B, T] bool, true = real token; null = all real.</param>
+    /// <param name="causal">Whether a position may not see later ones.</param>
+    /// <returns>Output [B, T, D] and attention weights [B, H, T, T] (float32, each query's row sums to 1 over its visible keys).</returns>
+    public (Tensor Output, Tensor Weights) ForwardWithWeights(Tensor hidden, Tensor? keyPaddingMask, bool causal)
+    {
+        var weights = new List<Tensor>(1);
+        var output = Run(hidden, keyPaddingMask, causal, cache: null, weights);
+        return (output, weights[0]);
+    }
+
+    /// <summary>The block; with <paramref name="weights"/>, attention takes the reference path and its weights are added there.</summary>
+    private Tensor Run(Tensor hidden, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache, List<Tensor>? weights)
     {
         using var scope = NewDisposeScope();
         Tensor x;
         if (Placement == NormalizationPlacement.PreNorm)
         {
-            x = hidden + residualDropout.forward(attention.forward(attentionNorm.forward(hidden), keyPaddingMask, causal, cache));
+            x = hidden + residualDropout.forward(Attend(attentionNorm.forward(hidden), keyPaddingMask, causal, cache, weights));
             x = x + residualDropout.forward(feedForward.forward(feedForwardNorm.forward(x)));
         }
         else
         {
-            x = attentionNorm.forward(hidden + residualDropout.forward(attention.forward(hidden, keyPaddingMask, causal, cache)));
+            x = attentionNorm.forward(hidden + residualDropout.forward(Attend(hidden, keyPaddingMask, causal, cache, weights)));
             x = feedForwardNorm.forward(x + residualDropout.forward(feedForward.forward(x)));
         }
 
+        weights?[^1].MoveToOuterDisposeScope();
         return x.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Attend(Tensor input, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache, List<Tensor>? weights)
+    {
+        if (weights is null)
+        {
+            return attention.forward(input, keyPaddingMask, causal, cache);
+        }
+
+        var (output, attentionWeights) = attention.ForwardWithWeights(input, keyPaddingMask, causal, cache);
+        weights.Add(attentionWeights);
+        return output;
     }
 }

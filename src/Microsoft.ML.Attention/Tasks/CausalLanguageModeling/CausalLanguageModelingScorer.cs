@@ -35,6 +35,10 @@ internal sealed class CausalLanguageModelingScorer : IGeneratingScorer
     public IEnumerable<string> Stream(string? prompt, CancellationToken cancellationToken) =>
         _generator.Stream(prompt, _generation, cancellationToken);
 
+    /// <summary>As <see cref="Stream(string?, CancellationToken)"/>, under <paramref name="options"/>.</summary>
+    public IEnumerable<string> Stream(string? prompt, GenerationOptions options, CancellationToken cancellationToken) =>
+        _generator.Stream(prompt, options, cancellationToken);
+
     public object[][] Score(IReadOnlyList<string[]> inputs)
     {
         var texts = _generator.GenerateBatch(inputs.Select(row => (string?)row[0]).ToList(), _generation);
