@@ -97,13 +97,22 @@ public sealed class MultiHeadAttention : nn.Module
 
         using var scope = NewDisposeScope();
         var (query, key, value, mask) = Prepare(hidden, keyPaddingMask, cache);
+        var computeType = query.dtype;
+        if (computeType == ScalarType.BFloat16 && query.device_type == DeviceType.CPU)
+        {
+            // libtorch's CPU flash-attention kernel runs bfloat16 as many tiny oneDNN products: measured 5x slower than float32
+            // for nanoGPT's forward + backward (B 12, H 4, T 64: 9.1 vs 1.8 ms) and slower at BERT-small's size too
+            // (docs/performance.md, "bf16 training"). On the CPU, attention itself therefore runs in float32.
+            (query, key, value) = (query.to(ScalarType.Float32), key.to(ScalarType.Float32), value.to(ScalarType.Float32));
+        }
+
         var (queryLength, keyLength) = (query.shape[2], key.shape[2]);
         var useCausalFlag = causal && mask is null && queryLength == keyLength;
         var allowed = useCausalFlag ? null : AttentionMask.Allowed(mask, causal, queryLength, keyLength, query.device);
         var bias = allowed is null ? null : AttentionMask.ToAdditive(allowed, query.dtype); // [B|1, 1, T, Tk]
         var attended = nn.functional.scaled_dot_product_attention(
             query, key, value, bias, training ? attentionDropout : 0.0, is_casual: useCausalFlag); // [B, H, T, Dh]
-        return Merge(attended).MoveToOuterDisposeScope();
+        return Merge(attended.to(computeType)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The reference path, also returning the attention weights (before dropout).</summary>

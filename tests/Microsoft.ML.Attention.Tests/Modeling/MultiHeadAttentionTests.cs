@@ -39,6 +39,31 @@ public class MultiHeadAttentionTests
         weights.Dispose();
     }
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void Bfloat16_fast_path_computes_attention_in_float32_like_the_reference_path(bool padding, bool causal)
+    {
+        // On the CPU the fast path runs scaled_dot_product_attention in float32 for bfloat16 inputs (as the reference path does),
+        // so both paths agree to float32 rounding plus the final bfloat16 projection; gradients too.
+        using var attention = Create(Config, seed: 12);
+        attention.to(ScalarType.BFloat16);
+        attention.train();
+        using var hidden = torch.randn(2, 6, Config.ModelDimension).to(ScalarType.BFloat16).requires_grad_();
+        using var mask = padding ? PaddingMask() : null;
+
+        using var fast = attention.forward(hidden, mask, causal);
+        using var fastGradient = torch.autograd.grad([fast.to(ScalarType.Float32).square().sum()], [hidden])[0];
+        var (reference, weights) = attention.ForwardWithWeights(hidden, mask, causal);
+        using var referenceGradient = torch.autograd.grad([reference.to(ScalarType.Float32).square().sum()], [hidden])[0];
+
+        Assert.Equal(ScalarType.BFloat16, fast.dtype);
+        TensorAssert.Close(reference.to(ScalarType.Float32), fast.to(ScalarType.Float32), 2e-2);
+        TensorAssert.Close(referenceGradient.to(ScalarType.Float32), fastGradient.to(ScalarType.Float32), 5e-2);
+        reference.Dispose();
+        weights.Dispose();
+    }
+
     [Fact]
     public void Reference_weights_are_zero_on_masked_keys_and_sum_to_one()
     {
