@@ -96,15 +96,25 @@ internal static class TrainingWorkloads
     }
 
     /// <summary>BERT-small: the library's <see cref="TransformerBackbone"/> (bidirectional), loss = mean square of the hidden states, AdamW.</summary>
-    public static Workload BertSmall(string datasets) => Backbone(datasets, peer: false);
+    /// <param name="datasets">The shared data folder (for the vocabulary size).</param>
+    /// <param name="bfloat16">
+    /// Train with bfloat16 matrix products on the float32 weights, as <c>TrainingPrecision.BFloat16</c> does (the library's mixed
+    /// precision: norms, softmax inputs, loss and AdamW stay float32).
+    /// </param>
+    public static Workload BertSmall(string datasets, bool bfloat16 = false) => Backbone(datasets, peer: false, bfloat16);
 
     /// <summary>
     /// BERT-small's shape with the layers of libtorch (<c>nn.TransformerEncoder</c> of <c>nn.TransformerEncoderLayer</c>, post-norm,
     /// GELU, dropout 0) behind the same token and learned position embeddings; loss and optimizer as <see cref="BertSmall"/>.
     /// </summary>
-    public static Workload PeerBertSmall(string datasets) => Backbone(datasets, peer: true);
+    /// <param name="datasets">The shared data folder (for the vocabulary size).</param>
+    /// <param name="bfloat16">
+    /// Train in bfloat16: libtorch's layer has no mixed-precision mode in TorchSharp (no autocast), so the whole module (weights,
+    /// activations, AdamW state) is converted to bfloat16; the loss is computed in float32.
+    /// </param>
+    public static Workload PeerBertSmall(string datasets, bool bfloat16 = false) => Backbone(datasets, peer: true, bfloat16);
 
-    private static Workload Backbone(string datasets, bool peer)
+    private static Workload Backbone(string datasets, bool peer, bool bfloat16)
     {
         int vocabulary = File.ReadLines(Path.Combine(datasets, "vocab", "bert-base-uncased", "vocab.txt")).Count();
         var config = BertSmallConfig(vocabulary);
@@ -112,17 +122,25 @@ internal static class TrainingWorkloads
         var ids = randint(vocabulary, [BertBatch, config.MaxSequenceLength], dtype: ScalarType.Int64).DetachFromDisposeScope(); // [B, T]
         nn.Module model = peer ? new PeerEncoder(config) : new TransformerBackbone(config);
         model.train();
+        if (peer && bfloat16)
+            model.to(ScalarType.BFloat16);
         var optimizer = optim.AdamW(model.parameters(), lr: 1e-4, weight_decay: 0.01);
+        ScalarType? computeType = bfloat16 && !peer ? ScalarType.BFloat16 : null;
         long embeddings = (long)(vocabulary + config.MaxSequenceLength) * config.ModelDimension;
         long parameters = model.parameters().Sum(p => p.numel()) - embeddings;
         void Step()
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var hidden = model is TransformerBackbone backbone
-                ? backbone.forward(ids, null, causal: false)   // [B, T, D]
-                : ((PeerEncoder)model).forward(ids);            // [B, T, D]
-            var loss = hidden.square().mean();
+            Tensor hidden;
+            using (MixedPrecision.Enter(computeType))
+            {
+                hidden = model is TransformerBackbone backbone
+                    ? backbone.forward(ids, null, causal: false)   // [B, T, D]
+                    : ((PeerEncoder)model).forward(ids);            // [B, T, D]
+            }
+
+            var loss = hidden.to(ScalarType.Float32).square().mean();
             loss.backward();
             optimizer.step();
         }
