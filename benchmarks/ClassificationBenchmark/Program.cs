@@ -149,10 +149,11 @@ void Report(string data, IDataView train, IDataView test, TransformerTextOptions
 
     watch.Restart();
     using var model = ml.Transforms.AttentionEncoder(options).Fit(train);
-    double accuracy = ml.BinaryClassification.Evaluate(model.Transform(test)).Accuracy;
+    var metrics = ml.BinaryClassification.Evaluate(model.Transform(test));
+    double accuracy = metrics.Accuracy;
     var m = model.Config;
     string config = $"{note}; WordPiece (bert-base-uncased), D={m.ModelDimension}, {m.LayerCount} layer(s), {m.HeadCount} heads, T<={m.MaxSequenceLength}, "
-        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}, RetainFreedMemory {options.RetainFreedMemory}, TrainingPrecision {options.TrainingPrecision}";
+        + $"{options.Epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, dropout {m.Dropout}, RetainFreedMemory {options.RetainFreedMemory}, TrainingPrecision {options.TrainingPrecision}; test log-loss {metrics.LogLoss:F6}, AUC {metrics.AreaUnderRocCurve:F6}";
     table.Add($"| {data} | Microsoft.ML.Attention TextClassification | {accuracy:P2} | {watch.Elapsed.TotalSeconds + pretrainSeconds:F0} s | {config} |");
     Console.WriteLine(table[^1]);
 }

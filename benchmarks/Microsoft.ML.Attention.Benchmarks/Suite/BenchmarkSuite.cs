@@ -20,6 +20,7 @@ internal static class BenchmarkSuite
         ("roof", RoofSection.Run),
         ("training", TrainingSection.Run),
         ("peer", PeerLayerSection.Run),
+        ("profile", StepProfileSection.Run),
         ("attention", AttentionPathsSection.Run),
         ("inference", InferenceSection.Run),
         ("memory", MemorySection.Run),

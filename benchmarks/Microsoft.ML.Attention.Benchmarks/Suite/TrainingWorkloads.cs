@@ -55,7 +55,9 @@ internal static class TrainingWorkloads
     public const int BertBatch = 16;
 
     /// <summary>nanoGPT: <see cref="CausalLanguageModel"/>, cross-entropy of next characters, AdamW (lr 1e-3, β2 0.99, weight decay 0.1).</summary>
-    public static Workload NanoGpt(string datasets)
+    /// <param name="datasets">The shared data folder.</param>
+    /// <param name="bfloat16">Train with bfloat16 matrix products on the float32 weights, as <c>TrainingPrecision.BFloat16</c> does.</param>
+    public static Workload NanoGpt(string datasets, bool bfloat16 = false)
     {
         var text = BenchmarkData.TinyShakespeare(datasets);
         var tokenizer = TextTokenizer.CreateCharacter([text]);
@@ -82,7 +84,9 @@ internal static class TrainingWorkloads
             optimizer.zero_grad();
             var input = data.narrow(1, 0, block);   // [B, T]
             var target = data.narrow(1, 1, block);  // [B, T]
-            var logits = model.forward(input);     // [B, T, V]
+            Tensor logits;
+            using (MixedPrecision.Enter(bfloat16 ? ScalarType.BFloat16 : null))
+                logits = model.forward(input);     // [B, T, V]
             var loss = nn.functional.cross_entropy(logits.view(-1, config.VocabularySize), target.reshape(-1));
             loss.backward();
             optimizer.step();
