@@ -66,6 +66,14 @@ public sealed class TrainingCheckpointTests : IDisposable
         foreach (var (name, values) in uninterrupted.Weights)
             Assert.True(values.AsSpan().SequenceEqual(resumed.Weights[name]), $"weight {name} differs");
         Assert.Equal(uninterrupted.Embeddings, resumed.Embeddings);
+
+        // The finished run's checkpoint (step 16) stays: Fit with it trains no step and returns the same weights.
+        var again = new List<string>();
+        var finished = Fit(options, again);
+        Assert.Contains(again, m => m.Contains("at step 16/16", StringComparison.Ordinal));
+        Assert.DoesNotContain(again, m => m.Contains("/16 epoch", StringComparison.Ordinal));   // no step line
+        foreach (var (name, values) in uninterrupted.Weights)
+            Assert.True(values.AsSpan().SequenceEqual(finished.Weights[name]), $"weight {name} differs after the finished checkpoint");
     }
 
     [Fact]
