@@ -77,6 +77,53 @@ public sealed class TrainingCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Interrupted_classifier_with_early_stopping_resumes_to_the_same_weights_and_validation_history()
+    {
+        var rows = TinyModels.YelpRows(96);
+        // 64 rows in batches of 8: 8 steps an epoch; validation after each epoch keeps the best weights (patience 1).
+        TransformerTextOptions Options(MLContext ml)
+        {
+            var options = TextClassificationData.Tiny(epochs: 4);
+            options.BatchSize = 8;
+            options.LogEverySteps = 1;
+            options.Model = options.Model with { Dropout = 0.1 };
+            options.ValidationSet = ml.Data.LoadFromEnumerable(rows.Skip(64).ToList());
+            options.EarlyStoppingPatience = 1;
+            options.CheckpointEverySteps = 4;
+            return options;
+        }
+        (Dictionary<string, float[]> Weights, TrainingResult Result) Fit(string? folder, CancellationTokenSource? cancelAfterStep29 = null)
+        {
+            var ml = new MLContext(seed: 1);
+            ml.Log += (_, e) =>
+            {
+                if (e.Message.Contains("step 29/", StringComparison.Ordinal))
+                    cancelAfterStep29?.Cancel();
+            };
+            var options = Options(ml);
+            options.CheckpointDirectory = folder;
+            options.CancellationToken = cancelAfterStep29?.Token ?? default;
+            using var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows.Take(64).ToList()));
+            return (model.Model.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.data<float>().ToArray()), model.TrainingResult!);
+        }
+
+        var uninterrupted = Fit(folder: null);
+        using (var cancel = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => Fit(_folder, cancel));   // in epoch 4: the checkpoint of step 28 holds 3 validations and the best weights
+        var resumed = Fit(_folder);
+
+        // Validation accuracy peaks after epoch 3, before the interruption: the weights kept at the end come from the checkpoint.
+        Assert.Equal(4, uninterrupted.Result.EpochValidations.Count);
+        Assert.Equal(2, uninterrupted.Result.BestEpoch);
+        Assert.Equal(uninterrupted.Result.EpochValidations, resumed.Result.EpochValidations);
+        Assert.Equal(uninterrupted.Result.InitialValidation, resumed.Result.InitialValidation);
+        Assert.Equal(uninterrupted.Result.BestEpoch, resumed.Result.BestEpoch);
+        Assert.Equal(uninterrupted.Result.Steps, resumed.Result.Steps);
+        foreach (var (name, values) in uninterrupted.Weights)
+            Assert.True(values.AsSpan().SequenceEqual(resumed.Weights[name]), $"weight {name} differs");
+    }
+
+    [Fact]
     public void Checkpoint_of_another_configuration_fails_naming_the_folder_and_what_differs()
     {
         FitAndCancelAfterStep5();
