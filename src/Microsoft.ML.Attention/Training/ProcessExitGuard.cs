@@ -66,6 +66,10 @@ internal sealed class ProcessExitGuard : IDisposable
     }
 
     /// <summary>Unregisters the handlers and lets a waiting exit or signal go on (the run has ended).</summary>
+    /// <remarks>
+    /// <see cref="_stop"/> and <see cref="_quiet"/> are not disposed: a handler already running may still use them, and neither holds
+    /// an operating-system handle here (no timer, no wait handle is ever asked for).
+    /// </remarks>
     public void Dispose()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;

@@ -122,7 +122,7 @@ internal static class TrainingLoop
                     if (folder is not null && (run.Step % settings.CheckpointEverySteps == 0 || run.Step == totalSteps))
                     {
                         if (!AllFinite(parameters))
-                            throw Diverged(run.Step, "the weights it produced are not finite", settings, lastCheckpoint);
+                            throw Diverged(run.Step, "the weights it produced are not finite", settings, lastCheckpoint, weightsKept: false);
                         run.Save(folder, fingerprint!, model, optimizer, generators);
                         lastCheckpoint = run.Step;
                     }
@@ -179,14 +179,16 @@ internal static class TrainingLoop
         new("network", TrainingCheckpoint.NetworkLayout(model)),
     ];
 
-    private static InvalidOperationException Diverged(int step, string what, TrainingSettings settings, int lastCheckpoint)
+    // weightsKept: the bad step was caught before the optimizer applied it.
+    private static InvalidOperationException Diverged(int step, string what, TrainingSettings settings, int lastCheckpoint, bool weightsKept = true)
     {
+        string weights = weightsKept ? $" The weights stay those after step {step - 1}, the last good step." : "";
         string resume = settings.CheckpointDirectory is not { } folder ? ""
             : lastCheckpoint > 0
                 ? $" Fit again with a lower LearningRate resumes from the checkpoint of step {lastCheckpoint} in '{folder}', which this step did not overwrite."
                 : $" The CheckpointDirectory '{folder}' holds no checkpoint of this run yet.";
         return new InvalidOperationException(
-            $"Training diverged at step {step}: {what}. The weights stay those after step {step - 1}, the last good step. Lower LearningRate (now {settings.LearningRate}).{resume}");
+            $"Training diverged at step {step}: {what}.{weights} Lower LearningRate (now {settings.LearningRate}).{resume}");
     }
 
     private static bool AllFinite(IEnumerable<Tensor> parameters)
