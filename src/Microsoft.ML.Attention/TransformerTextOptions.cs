@@ -120,6 +120,24 @@ public sealed class TransformerTextOptions
     /// <summary>Write training loss (and validation figures, when a validation set is given) to the ML.NET log every this many steps. Default: 50.</summary>
     public int LogEverySteps { get; set; } = 50;
 
+    /// <summary>
+    /// A folder where <c>Fit</c> keeps a checkpoint of the training run (<c>checkpoint.bin</c>): the weights, AdamW's state, the position
+    /// in the epoch's shuffled batches, the validation results so far and every random state that decides what follows (dropout,
+    /// masking, shuffling), written every <see cref="CheckpointEverySteps"/> optimizer steps and after the last step, atomically (a
+    /// temporary file renamed over the previous one) and with a SHA-256 verified when it is read. When <c>Fit</c> starts and the folder
+    /// holds a checkpoint, training resumes from it (the ML.NET log says so) and, on the CPU, reaches bitwise the weights of an
+    /// uninterrupted run. Resuming needs the same task, network, tokenizer, data (row count), <see cref="Seed"/>, <see cref="Epochs"/>,
+    /// <see cref="MaxSteps"/>, <see cref="BatchSize"/> and <see cref="GradientAccumulationSteps"/>: otherwise <c>Fit</c> fails naming the
+    /// folder and what differs. The learning-rate settings, weight decay, clipping and precision may change, as after a divergence,
+    /// whose error names the checkpoint to resume from with a lower <see cref="LearningRate"/>. A damaged file fails with
+    /// <see cref="InvalidDataException"/> naming it. A finished run's checkpoint stays; delete the folder to train anew.
+    /// Default: <c>null</c> (no checkpoints).
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Optimizer steps between two checkpoints in <see cref="CheckpointDirectory"/>, at least 1. Default: 500.</summary>
+    public int CheckpointEverySteps { get; set; } = 500;
+
     /// <summary>Seed of weights, masking and shuffling. Default: <c>null</c>, which draws one from the <see cref="MLContext"/>'s seed.</summary>
     public int? Seed { get; set; }
 

@@ -2,8 +2,12 @@
 // input.txt: one row per line, the text of column "Text", or of <name> when given (empty lines are empty texts; "\n" stands for a
 // line break). With --second-column, each line is "<first><TAB><second>" for a two-text (pair) model.
 // output.txt: one line per row per requested column: the values, floats in round-trip format ("R").
+// Second mode, for the process-exit tests: ModelProbe --fit-in-background <return|sigint> <corpus.txt> (see BackgroundFit).
 using Microsoft.ML;
 using Microsoft.ML.Data;
+
+if (args.Length == 3 && args[0] == "--fit-in-background")
+    return BackgroundFit.Run(args[1], args[2]);
 
 string inputColumn = "Text";
 string? secondColumn = null;

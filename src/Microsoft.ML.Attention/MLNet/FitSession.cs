@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Attention.Training;
@@ -15,11 +16,17 @@ internal sealed class FitSession : IDisposable
 {
     private readonly InitialModel? _initial;
     private readonly IProgressChannel _progress;
+    private readonly CancellationToken _processExit;
     private TrainingProgress? _latest;
 
-    public FitSession(IHost host, TransformerTextOptions options, IChannel channel)
+    /// <param name="host">The estimator's host (cancellation, progress, random seed).</param>
+    /// <param name="options">The estimator's options.</param>
+    /// <param name="channel">The ML.NET log channel of this Fit.</param>
+    /// <param name="processExit">Cancelled when the process exits or gets SIGINT/SIGTERM (see <see cref="ProcessExitGuard"/>).</param>
+    public FitSession(IHost host, TransformerTextOptions options, IChannel channel, CancellationToken processExit)
     {
         Host = host;
+        _processExit = processExit;
         Options = options;
         Channel = channel;
         CheckAlive();
@@ -50,6 +57,9 @@ internal sealed class FitSession : IDisposable
             GradientClipNorm = options.GradientClipNorm,
             GradientAccumulationSteps = options.GradientAccumulationSteps,
             LogEverySteps = options.LogEverySteps,
+            CheckpointDirectory = options.CheckpointDirectory,
+            CheckpointEverySteps = options.CheckpointEverySteps,
+            RunDescription = RunDescription(options),
             Seed = Seed,
             ComputeType = computeType,
             CheckAlive = CheckAlive,
@@ -153,14 +163,31 @@ internal sealed class FitSession : IDisposable
     }
 
     /// <summary>
-    /// Throws <see cref="OperationCanceledException"/> once <c>MLContext.CancelExecution()</c> was called (ML.NET's <c>IHost.CheckAlive</c>)
-    /// or <see cref="TransformerTextOptions.CancellationToken"/> was cancelled; called before every training step and validation batch.
+    /// Throws <see cref="OperationCanceledException"/> once <c>MLContext.CancelExecution()</c> was called (ML.NET's <c>IHost.CheckAlive</c>),
+    /// <see cref="TransformerTextOptions.CancellationToken"/> was cancelled or the process is ending; called before every training step
+    /// and validation batch.
     /// </summary>
     public void CheckAlive()
     {
         Host.CheckAlive();
         Options.CancellationToken.ThrowIfCancellationRequested();
+        _processExit.ThrowIfCancellationRequested();
     }
+
+    // The options a checkpoint must match besides what TrainingLoop checks itself (batches, run length, network layout). Seed is the
+    // option as set: a run without one resumes with the checkpoint's seed.
+    private static List<KeyValuePair<string, string>> RunDescription(TransformerTextOptions o) =>
+    [
+        new(nameof(o.Task), o.Task.ToString()),
+        new(nameof(o.InitialModel), o.InitialModel?.ToString() ?? "none"),
+        new(nameof(o.Model), o.InitialModel is null ? o.Model.ToString() : "the initial model's"),
+        new(nameof(o.Tokenizer), o.InitialModel is null ? o.Tokenizer.ToString() : "the initial model's"),
+        new(nameof(o.MaxSequenceLength), o.MaxSequenceLength.ToString(CultureInfo.InvariantCulture)),
+        new(nameof(o.TextColumnName), o.TextColumnName),
+        new(nameof(o.Seed), o.Seed?.ToString(CultureInfo.InvariantCulture) ?? "none"),
+        new(nameof(o.MaskProbability), o.MaskProbability.ToString("R", CultureInfo.InvariantCulture)),
+        new(nameof(o.FreezeEncoder), o.FreezeEncoder.ToString()),
+    ];
 
     /// <summary>The metrics of the progress channel, in order.</summary>
     internal static string[] ProgressMetrics { get; } = ["Loss", "Learning rate", "Rows/s"];

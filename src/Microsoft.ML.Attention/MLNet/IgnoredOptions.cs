@@ -20,6 +20,9 @@ internal static class IgnoredOptions
                 yield return Message(option, $"Task {task.Task} does not read it");
         }
 
+        if (o.CheckpointDirectory is null && o.CheckpointEverySteps != Defaults.CheckpointEverySteps)
+            yield return Message(nameof(o.CheckpointEverySteps), $"{nameof(o.CheckpointDirectory)} is null, so no checkpoints are written");
+
         if (o.InitialModel is not null)
         {
             const string reason = "InitialModel is set, and its network shape and tokenizer are kept";

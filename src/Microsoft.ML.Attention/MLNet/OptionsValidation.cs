@@ -30,6 +30,9 @@ internal static class OptionsValidation
         Require(o.GradientAccumulationSteps >= 1, nameof(o.GradientAccumulationSteps), o.GradientAccumulationSteps, "must be at least 1");
         Require(o.MaskProbability > 0 && o.MaskProbability < 1, nameof(o.MaskProbability), o.MaskProbability, "must be in (0, 1)");
         Require(o.LogEverySteps >= 0, nameof(o.LogEverySteps), o.LogEverySteps, "must be 0 (off) or positive");
+        Require(o.CheckpointEverySteps >= 1, nameof(o.CheckpointEverySteps), o.CheckpointEverySteps, "must be at least 1");
+        Require(o.CheckpointDirectory is null || o.CheckpointDirectory.Trim().Length > 0, nameof(o.CheckpointDirectory), o.CheckpointDirectory,
+            "must name a folder (or be null for no checkpoints)");
         Require(o.Generation is not null, nameof(o.Generation), o.Generation, "must be set");
         ValidateGeneration(o.Generation!);
         Require(!string.IsNullOrWhiteSpace(o.LabelColumnName), nameof(o.LabelColumnName), o.LabelColumnName, "must name a column");

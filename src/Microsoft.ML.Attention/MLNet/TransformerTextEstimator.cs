@@ -42,15 +42,27 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
             channel.Warning(message);
     }
 
-    /// <summary>Trains the network on <paramref name="input"/> and returns the transformer.</summary>
+    /// <summary>
+    /// Trains the network on <paramref name="input"/> and returns the transformer. When the process exits, or gets SIGINT (Ctrl+C) or
+    /// SIGTERM, while <c>Fit</c> runs, the step in progress finishes and training stops before the process ends (see docs/reliability.md).
+    /// </summary>
     public TransformerTextTransformer Fit(IDataView input)
     {
         _host.CheckValue(input, nameof(input));
         foreach (string column in _task.InputColumnNames(_options))
             SchemaChecks.CheckTextColumn(_host, input.Schema, column, nameof(input));
+        using var exitGuard = new Training.ProcessExitGuard();
         using var channel = _host.Start("Fit");
-        using var session = new FitSession(_host, _options, channel);
-        return _task.Fit(session, input);
+        using var session = new FitSession(_host, _options, channel, exitGuard.Token);
+        try
+        {
+            return _task.Fit(session, input);
+        }
+        catch (OperationCanceledException) when (exitGuard.ProcessIsExiting)
+        {
+            exitGuard.Park();
+            throw;
+        }
     }
 
     /// <summary>The input schema plus the task's output columns.</summary>

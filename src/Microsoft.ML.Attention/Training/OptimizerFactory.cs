@@ -28,6 +28,20 @@ internal static class OptimizerFactory
         return optim.AdamW(groups, settings.LearningRate, settings.AdamBeta1, settings.AdamBeta2, 1e-8, settings.WeightDecay);
     }
 
+    /// <summary>
+    /// Sets <paramref name="settings"/>' betas and weight decay on the groups made by <see cref="CreateAdamW"/> (after a checkpoint's
+    /// groups were loaded, which carry the values of the run that wrote it).
+    /// </summary>
+    public static void ApplySettings(AdamW optimizer, TrainingSettings settings)
+    {
+        var groups = optimizer.ParamGroups.Cast<AdamW.ParamGroup>().ToList();
+        for (int i = 0; i < groups.Count; i++)
+        {
+            groups[i].Betas = (settings.AdamBeta1, settings.AdamBeta2);
+            groups[i].Options.weight_decay = i == 0 ? settings.WeightDecay : 0;
+        }
+    }
+
     public static void SetLearningRate(AdamW optimizer, double learningRate)
     {
         foreach (var group in optimizer.ParamGroups)

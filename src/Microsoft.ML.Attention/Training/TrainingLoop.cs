@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Attention.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,13 +14,15 @@ internal sealed record TrainingResult(int Steps, double LastTrainingLoss, Valida
 /// <summary>
 /// The optimisation loop shared by every task: shuffled mini-batches per epoch, AdamW, warmup + cosine schedule,
 /// gradient clipping, one dispose scope per step, validation over the whole validation set after every epoch,
-/// and (with a patience) early stopping that restores the best epoch's weights.
+/// (with a patience) early stopping that restores the best epoch's weights, and (with a checkpoint folder) a
+/// <see cref="TrainingCheckpoint"/> every <see cref="TrainingSettings.CheckpointEverySteps"/> steps and at the last step, from which
+/// a later run with the same settings resumes.
 /// </summary>
 internal static class TrainingLoop
 {
     /// <param name="model">The network; left in eval mode on return.</param>
     /// <param name="exampleCount">Training examples; batches are lists of their indices.</param>
-    /// <param name="settings">Optimizer, schedule and logging settings.</param>
+    /// <param name="settings">Optimizer, schedule, logging and checkpoint settings.</param>
     /// <param name="batchLoss">Scalar loss of a batch of example indices (with its autograd graph).</param>
     /// <param name="validate">Evaluates the whole validation set (called in eval mode under no_grad), or null.</param>
     /// <param name="earlyStoppingPatience">Epochs without a better validation score before stopping; 0 disables early stopping and best-weights restore.</param>
@@ -28,100 +31,171 @@ internal static class TrainingLoop
     /// The padded length of an example, or null: when given, every epoch's batches hold examples of similar length
     /// (see <see cref="LengthGroupedBatches"/>), so a batch is padded to little more than its own rows need.
     /// </param>
+    /// <param name="generators">The task's own random sources (masking), whose states a checkpoint keeps; libtorch's default generator (dropout) is kept anyway.</param>
+    /// <exception cref="InvalidOperationException">
+    /// A step's loss or gradient norm is not finite (the message names the step; the weights stay those after the last good step), or the
+    /// checkpoint folder holds a checkpoint of another run.
+    /// </exception>
     public static TrainingResult Run(nn.Module model, int exampleCount, TrainingSettings settings, Func<int[], Tensor> batchLoss,
-        Func<ValidationResult>? validate, int earlyStoppingPatience, Action<string> log, Func<int, int>? exampleLength = null)
+        Func<ValidationResult>? validate, int earlyStoppingPatience, Action<string> log, Func<int, int>? exampleLength = null,
+        IReadOnlyList<Generator>? generators = null)
     {
         int totalSteps = settings.TotalSteps(exampleCount);
         int warmup = settings.WarmupSteps >= 0 ? settings.WarmupSteps : (int)Math.Round(settings.WarmupFraction * totalSteps);
         var schedule = new LearningRateSchedule(settings.LearningRate, warmup, totalSteps, settings.MinimumLearningRateFraction);
         using var optimizer = OptimizerFactory.CreateAdamW(model, settings);
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
-        var random = new Random(settings.Seed);
+        generators ??= [];
 
-        ValidationResult? initial = validate is null ? null : Evaluate(model, validate);
-        if (initial is { } first)
-            log($"Before training: validation {first.Summary}");
+        string? folder = settings.CheckpointDirectory;
+        var fingerprint = folder is null ? null : Fingerprint(model, exampleCount, totalSteps, settings);
+        var resumed = folder is null ? null : TrainingCheckpoint.TryLoad(folder, fingerprint!, model, optimizer, generators);
+        using var run = resumed ?? new TrainingCheckpoint { Seed = settings.Seed };
+        int lastCheckpoint = resumed?.Step ?? -1;
+        if (resumed is not null)
+        {
+            OptimizerFactory.ApplySettings(optimizer, settings);   // the checkpoint's groups carry its run's betas and weight decay
+            log($"Resumed from the checkpoint in {folder} at step {run.Step}/{totalSteps} (epoch {run.Epoch + 1}).");
+        }
+        // Every epoch's shuffle comes from this generator; a resumed run draws the earlier epochs' shuffles again to reach its state.
+        var random = new Random(run.Seed);
 
-        var epochResults = new List<ValidationResult>();
-        Dictionary<string, Tensor>? bestState = null;
-        double bestScore = double.NegativeInfinity;
-        int bestEpoch = -1, epochsWithoutImprovement = 0, step = 0;
-        double windowLoss = 0, lastLoss = double.NaN;
+        if (resumed is null && validate is not null)
+        {
+            run.InitialValidation = Evaluate(model, validate);
+            log($"Before training: validation {run.InitialValidation.Value.Summary}");
+        }
+
+        double windowLoss = 0;
         int windowSteps = 0;
         long rows = 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            for (int epoch = 0; epoch < settings.Epochs && step < totalSteps; epoch++)
+            for (int epoch = 0; epoch < settings.Epochs; epoch++)
             {
-                foreach (int[][] microBatches in EpochBatches(exampleCount, settings.BatchSize, random, exampleLength).Chunk(settings.GradientAccumulationSteps))
+                // An epoch is entered while steps remain; the resumed epoch was entered before the interruption.
+                if (epoch > run.Epoch && run.Step >= totalSteps)
+                    break;
+                var steps = EpochBatches(exampleCount, settings.BatchSize, random, exampleLength).Chunk(settings.GradientAccumulationSteps).ToList();
+                if (epoch < run.Epoch)
+                    continue;
+                if (epoch > run.Epoch)
                 {
-                    if (step >= totalSteps)
-                        break;
+                    run.Epoch = epoch;
+                    run.StepInEpoch = 0;
+                }
+                for (int i = run.StepInEpoch; i < steps.Count && run.Step < totalSteps; i++)
+                {
+                    int[][] microBatches = steps[i];
                     settings.ThrowIfCancelled();
                     using (var scope = NewDisposeScope())
                     {
                         model.train();
-                        OptimizerFactory.SetLearningRate(optimizer, schedule.At(step));
+                        OptimizerFactory.SetLearningRate(optimizer, schedule.At(run.Step));
                         optimizer.zero_grad();
-                        lastLoss = AccumulateGradients(microBatches, batchLoss, settings.ComputeType);
+                        double loss = AccumulateGradients(microBatches, batchLoss, settings.ComputeType);
                         // Checked before the optimizer step, so the weights stay those of the last good step.
-                        if (!double.IsFinite(lastLoss))
-                            throw new InvalidOperationException($"Training diverged at step {step + 1}: the loss is {lastLoss}. Lower LearningRate (now {settings.LearningRate}).");
+                        if (!double.IsFinite(loss))
+                            throw Diverged(run.Step + 1, $"the loss is {loss}", settings, lastCheckpoint);
                         if (settings.GradientClipNorm > 0)
-                            nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
+                        {
+                            double norm = nn.utils.clip_grad_norm_(parameters, settings.GradientClipNorm);
+                            if (!double.IsFinite(norm))
+                                throw Diverged(run.Step + 1, $"the gradient norm is {norm}", settings, lastCheckpoint);
+                        }
                         optimizer.step();
+                        run.LastLoss = loss;
                     }
-                    windowLoss += lastLoss;
+                    windowLoss += run.LastLoss;
                     windowSteps++;
-                    step++;
+                    run.Step++;
+                    run.StepInEpoch = i + 1;
                     rows += microBatches.Sum(batch => batch.Length);
-                    settings.Progress?.Invoke(new TrainingProgress(epoch + 1, settings.Epochs, step, totalSteps, lastLoss, schedule.At(step - 1), rows / watch.Elapsed.TotalSeconds));
-                    if (settings.LogEverySteps > 0 && step % settings.LogEverySteps == 0)
+                    settings.Progress?.Invoke(new TrainingProgress(epoch + 1, settings.Epochs, run.Step, totalSteps, run.LastLoss, schedule.At(run.Step - 1), rows / watch.Elapsed.TotalSeconds));
+                    if (settings.LogEverySteps > 0 && run.Step % settings.LogEverySteps == 0)
                     {
-                        log($"step {step}/{totalSteps} epoch {epoch + 1}: training loss {windowLoss / windowSteps:F4}, learning rate {schedule.At(step - 1):G3}, {watch.Elapsed.TotalSeconds:F1} s");
+                        log($"step {run.Step}/{totalSteps} epoch {epoch + 1}: training loss {windowLoss / windowSteps:F4}, learning rate {schedule.At(run.Step - 1):G3}, {watch.Elapsed.TotalSeconds:F1} s");
                         windowLoss = 0;
                         windowSteps = 0;
+                    }
+                    if (folder is not null && (run.Step % settings.CheckpointEverySteps == 0 || run.Step == totalSteps))
+                    {
+                        if (!AllFinite(parameters))
+                            throw Diverged(run.Step, "the weights it produced are not finite", settings, lastCheckpoint, weightsKept: false);
+                        run.Save(folder, fingerprint!, model, optimizer, generators);
+                        lastCheckpoint = run.Step;
                     }
                 }
 
                 if (validate is null)
                     continue;
                 var result = Evaluate(model, validate);
-                epochResults.Add(result);
-                log($"epoch {epoch + 1} (step {step}): validation {result.Summary}");
+                run.EpochValidations.Add(result);
+                log($"epoch {epoch + 1} (step {run.Step}): validation {result.Summary}");
                 if (earlyStoppingPatience <= 0)
                     continue;
-                if (result.Score > bestScore)
+                if (result.Score > run.BestScore)
                 {
-                    bestScore = result.Score;
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
-                    DisposeState(bestState);
-                    bestState = CopyState(model);
+                    run.BestScore = result.Score;
+                    run.BestEpoch = epoch;
+                    run.EpochsWithoutImprovement = 0;
+                    run.KeepBestWeights(model);
                 }
-                else if (++epochsWithoutImprovement >= earlyStoppingPatience)
+                else if (++run.EpochsWithoutImprovement >= earlyStoppingPatience)
                 {
                     log($"Early stopping after epoch {epoch + 1}: no better validation score for {earlyStoppingPatience} epoch(s).");
                     break;
                 }
             }
-            if (bestState is not null)
+            if (run.BestWeights is { } best)
             {
                 using (no_grad())
                 {
                     foreach (var (name, parameter) in model.named_parameters())
-                        parameter.copy_(bestState[name]);
+                        parameter.copy_(best[name]);
                 }
-                log($"Kept the weights of epoch {bestEpoch + 1} (best validation score {bestScore:F4}).");
+                log($"Kept the weights of epoch {run.BestEpoch + 1} (best validation score {run.BestScore:F4}).");
             }
         }
         finally
         {
-            DisposeState(bestState);
             model.eval();
         }
-        return new TrainingResult(step, lastLoss, initial, epochResults, bestEpoch);
+        return new TrainingResult(run.Step, run.LastLoss, run.InitialValidation, run.EpochValidations, run.BestEpoch);
+    }
+
+    // What a checkpoint must match to be resumed: the caller's description (task, network config, data, seed option) and what fixes the
+    // order of the batches and the length of the run. The learning-rate settings, weight decay and clipping may change.
+    private static List<KeyValuePair<string, string>> Fingerprint(nn.Module model, int exampleCount, int totalSteps, TrainingSettings settings) =>
+    [
+        .. settings.RunDescription,
+        new("training examples", exampleCount.ToString(CultureInfo.InvariantCulture)),
+        new(nameof(settings.Epochs), settings.Epochs.ToString(CultureInfo.InvariantCulture)),
+        new(nameof(settings.MaxSteps), settings.MaxSteps.ToString(CultureInfo.InvariantCulture)),
+        new(nameof(settings.BatchSize), settings.BatchSize.ToString(CultureInfo.InvariantCulture)),
+        new(nameof(settings.GradientAccumulationSteps), settings.GradientAccumulationSteps.ToString(CultureInfo.InvariantCulture)),
+        new("total steps", totalSteps.ToString(CultureInfo.InvariantCulture)),
+        new("network", TrainingCheckpoint.NetworkLayout(model)),
+    ];
+
+    // weightsKept: the bad step was caught before the optimizer applied it.
+    private static InvalidOperationException Diverged(int step, string what, TrainingSettings settings, int lastCheckpoint, bool weightsKept = true)
+    {
+        string weights = weightsKept ? $" The weights stay those after step {step - 1}, the last good step." : "";
+        string resume = settings.CheckpointDirectory is not { } folder ? ""
+            : lastCheckpoint > 0
+                ? $" Fit again with a lower LearningRate resumes from the checkpoint of step {lastCheckpoint} in '{folder}', which this step did not overwrite."
+                : $" The CheckpointDirectory '{folder}' holds no checkpoint of this run yet.";
+        return new InvalidOperationException(
+            $"Training diverged at step {step}: {what}.{weights} Lower LearningRate (now {settings.LearningRate}).{resume}");
+    }
+
+    private static bool AllFinite(IEnumerable<Tensor> parameters)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return parameters.All(p => p.isfinite().all().item<bool>());
     }
 
     /// <summary>
@@ -181,24 +255,5 @@ internal static class TrainingLoop
         model.eval();
         using var noGrad = no_grad();
         return validate();
-    }
-
-    private static Dictionary<string, Tensor> CopyState(nn.Module model)
-    {
-        var copy = new Dictionary<string, Tensor>();
-        using (no_grad())
-        {
-            foreach (var (name, parameter) in model.named_parameters())
-                copy[name] = parameter.detach().clone().DetachFromDisposeScope();
-        }
-        return copy;
-    }
-
-    private static void DisposeState(Dictionary<string, Tensor>? state)
-    {
-        if (state is null)
-            return;
-        foreach (var tensor in state.Values)
-            tensor.Dispose();
     }
 }

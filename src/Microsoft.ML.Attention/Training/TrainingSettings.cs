@@ -31,6 +31,21 @@ internal sealed record TrainingSettings
     /// </summary>
     public Action? CheckAlive { get; init; }
 
+    /// <summary>
+    /// The folder of the run's <see cref="TrainingCheckpoint"/>: written every <see cref="CheckpointEverySteps"/> optimizer steps and at the
+    /// last step, and resumed from when the run starts and the folder holds one. Null: no checkpoints.
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Optimizer steps between checkpoints (with <see cref="CheckpointDirectory"/>); at least 1.</summary>
+    public int CheckpointEverySteps { get; init; } = 1;
+
+    /// <summary>
+    /// What else a checkpoint must match to be resumed (the task, network config, tokenizer, data rows, seed option), as (name, value)
+    /// pairs that the error names when they differ. Empty for settings built by hand.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RunDescription { get; init; } = [];
+
     /// <summary>Called after every training step with the run's progress (ML.NET's progress channel, see FitSession). Null: no reports.</summary>
     public Action<TrainingProgress>? Progress { get; init; }
 

@@ -46,6 +46,19 @@ public class OptionsReportingTests
     }
 
     [Fact]
+    public void CheckpointEverySteps_without_a_CheckpointDirectory_is_reported_as_a_warning_that_names_it()
+    {
+        var options = TinyModels.MaskedLm();
+        options.CheckpointEverySteps = 10;
+
+        var warnings = WarningsOfConstruction(options);
+
+        Assert.Contains(warnings, w => w.Contains("TransformerTextOptions.CheckpointEverySteps", StringComparison.Ordinal) && w.Contains("CheckpointDirectory is null", StringComparison.Ordinal));
+        options.CheckpointDirectory = "checkpoints";
+        Assert.Empty(WarningsOfConstruction(options));
+    }
+
+    [Fact]
     public void An_option_the_tokenizer_does_not_read_is_reported_as_a_warning_that_names_it()
     {
         var options = TinyModels.MaskedLm();

@@ -58,6 +58,6 @@ internal static class MaskedLanguageModelingTrainer
         int[] lengths = BatchEncoder.EncodedLengths(tokenizer, texts, maxLength);
         return TrainingLoop.Run(model, texts.Count, settings,
             indices => BatchLoss(indices.Select(i => texts[i]).ToList(), generator),
-            validate, earlyStoppingPatience: 0, log, exampleLength: i => lengths[i]);
+            validate, earlyStoppingPatience: 0, log, exampleLength: i => lengths[i], generators: [generator]);
     }
 }
