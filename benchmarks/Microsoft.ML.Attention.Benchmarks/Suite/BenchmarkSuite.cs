@@ -22,6 +22,7 @@ internal static class BenchmarkSuite
         ("peer", PeerLayerSection.Run),
         ("profile", StepProfileSection.Run),
         ("attention", AttentionPathsSection.Run),
+        ("attention-bf16", AttentionBFloat16Section.Run),
         ("inference", InferenceSection.Run),
         ("memory", MemorySection.Run),
         ("generation-batch", BatchedGenerationSection.Run),

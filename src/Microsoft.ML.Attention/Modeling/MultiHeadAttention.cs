@@ -80,6 +80,12 @@ public sealed class MultiHeadAttention : nn.Module
     /// </summary>
     internal const int MaxKeysForProductAttention = 512;
 
+    /// <summary>
+    /// The same limit for causal self-attention, where SDPA skips the masked half of the scores and
+    /// <see cref="ProductAttention"/> does not (measured: 2x slower than SDPA at T = 512, faster at T = 256).
+    /// </summary>
+    internal const int MaxKeysForCausalProductAttention = 256;
+
     /// <summary>The fused query/key/value projection D -> (H + 2 Hkv) Dh.</summary>
     public Linear QueryKeyValueProjection => queryKeyValueProjection;
 
@@ -109,13 +115,15 @@ public sealed class MultiHeadAttention : nn.Module
         {
             // libtorch's CPU flash-attention kernel runs bfloat16 as many tiny oneDNN products: measured 5x slower than float32
             // for nanoGPT's forward + backward (B 12, H 4, T 64: 9.1 vs 1.8 ms) and slower at BERT-small's size too
-            // (docs/performance.md, "bf16 training"). Up to MaxKeysForProductAttention keys, two batched bfloat16 products around a
-            // float32 softmax are about twice as fast as float32 SDPA (B 16, H 8, T 256: 21 vs 39 ms forward + backward); beyond,
-            // the [B, H, T, Tk] scores they keep would cost more memory than they save time, so attention runs as float32 SDPA.
-            if (keyLength <= MaxKeysForProductAttention)
+            // (docs/performance.md, "bf16 training"). Up to MaxKeysForProductAttention keys (MaxKeysForCausalProductAttention for
+            // causal self-attention), two batched bfloat16 products around a float32 softmax are faster than float32 SDPA (the
+            // suite's attention-bf16 section); beyond, attention runs as float32 SDPA, which does not keep the [B, H, T, Tk] scores.
+            var causalSelfAttention = causal && queryLength == keyLength;
+            if (keyLength <= (causalSelfAttention ? MaxKeysForCausalProductAttention : MaxKeysForProductAttention))
             {
                 var allowedKeys = AttentionMask.Allowed(mask, causal, queryLength, keyLength, query.device);
-                return Merge(ProductAttention(query, key, value, allowedKeys)).MoveToOuterDisposeScope();
+                var products = ProductAttention.Compute(query, key, value, allowedKeys, attentionDropout, training); // [B, H, T, Dh]
+                return Merge(products).MoveToOuterDisposeScope();
             }
 
             (query, key, value) = (query.to(ScalarType.Float32), key.to(ScalarType.Float32), value.to(ScalarType.Float32));
@@ -155,23 +163,6 @@ public sealed class MultiHeadAttention : nn.Module
     }
 
     /// <summary>Projects, rotates, caches and repeats: queries [B, H, T, Dh], keys and values [B, H, Tk, Dh], mask [B, Tk] bool or null.</summary>
-    /// <summary>
-    /// The bfloat16 fast path on the CPU: softmax(QKᵀ/√d_k + mask)·V with both products in the inputs' type (bfloat16) and the
-    /// scores, mask and softmax in float32, as the mixed-precision rule of <see cref="MixedPrecision"/> asks.
-    /// Inputs [B, H, T, Dh] and [B, H, Tk, Dh]; <paramref name="allowed"/> is [B|1, 1, T, Tk] or null; returns [B, H, T, Dh].
-    /// </summary>
-    private Tensor ProductAttention(Tensor query, Tensor key, Tensor value, Tensor? allowed)
-    {
-        var scores = torch.matmul(query * (1.0 / Math.Sqrt(HeadDimension)), key.transpose(-2, -1)).to(ScalarType.Float32); // [B, H, T, Tk]
-        if (allowed is not null)
-        {
-            scores = scores + AttentionMask.ToAdditive(allowed, ScalarType.Float32);
-        }
-
-        var weights = nn.functional.dropout(scores.softmax(-1), attentionDropout, training); // [B, H, T, Tk]
-        return torch.matmul(weights.to(query.dtype), value); // [B, H, T, Dh]
-    }
-
     private (Tensor Query, Tensor Key, Tensor Value, Tensor? Mask) Prepare(Tensor hidden, Tensor? keyPaddingMask, KeyValueCache? cache)
     {
         if (hidden.Dimensions != 3 || hidden.shape[2] != queryKeyValueProjection.in_features)

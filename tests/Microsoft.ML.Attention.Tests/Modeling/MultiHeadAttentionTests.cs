@@ -42,11 +42,12 @@ public class MultiHeadAttentionTests
     [Theory]
     [InlineData(false, true, 6)]
     [InlineData(true, false, 6)]
-    [InlineData(false, true, MultiHeadAttention.MaxKeysForProductAttention + 8)]
+    [InlineData(false, true, MultiHeadAttention.MaxKeysForCausalProductAttention + 8)]
+    [InlineData(false, false, MultiHeadAttention.MaxKeysForProductAttention + 8)]
     public void Bfloat16_fast_path_equals_the_reference_path_within_bfloat16_rounding(bool padding, bool causal, int length)
     {
-        // On the CPU, bfloat16 attention runs as bfloat16 products around a float32 softmax (up to MaxKeysForProductAttention keys)
-        // or as float32 SDPA (longer); the reference path computes scores and softmax in float32. Outputs and gradients agree
+        // On the CPU, bfloat16 attention runs as bfloat16 products around a float32 softmax (up to MaxKeysForProductAttention keys,
+        // MaxKeysForCausalProductAttention for causal self-attention) or as float32 SDPA (longer); the reference path computes scores and softmax in float32. Outputs and gradients agree
         // to bfloat16 rounding.
         using var attention = Create(Config, seed: 12);
         attention.to(ScalarType.BFloat16);
