@@ -44,4 +44,4 @@ if ! grep -q "System.InvalidOperationException: Microsoft.ML.Attention found no 
   cat "$work/no-libtorch.txt" >&2; exit 1
 fi
 echo "package-test: without a native package: $(grep -o 'Microsoft.ML.Attention found no native libtorch[^.]*\.' "$work/no-libtorch.txt" | head -n 1)"
-echo "package-test: TorchSharp's exception inside it: $(grep -o -- '---> [A-Za-z.]*Exception: [^,]*' "$work/no-libtorch.txt" | head -n 1)"
+echo "package-test: TorchSharp's exceptions inside it: $(grep -o -- '---> [A-Za-z.]*Exception: [^,]*' "$work/no-libtorch.txt" | sort -u | tr '\n' ' ')"

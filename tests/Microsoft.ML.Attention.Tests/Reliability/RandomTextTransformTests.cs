@@ -47,6 +47,7 @@ public class RandomTextTransformTests
         var ml = new MLContext(seed: 1);
         var options = QuestionAnsweringData.Tiny(maxSteps: 1);
         options.QuestionAnswering.ContextColumnName = "Second";
+        options.QuestionAnswering.TopAnswerCount = 3;
         options.Tokenizer = kind;
         options.VocabularyPath = kind switch
         {
@@ -59,7 +60,7 @@ public class RandomTextTransformTests
         using var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(training.ToList()));
         var rows = Rows(seed: 300 + (int)kind);
 
-        AssertWellFormed(model.Transform(ml.Data.LoadFromEnumerable(rows)), rows, ["Answer", "AnswerStart", "Score"]);
+        AssertWellFormed(model.Transform(ml.Data.LoadFromEnumerable(rows)), rows, ["Answer", "AnswerStart", "Score", "TopAnswers", "TopAnswerStarts", "TopScores"]);
     }
 
     [Fact]
@@ -119,6 +120,23 @@ public class RandomTextTransformTests
                 AssertAnswerInsideContext((string)answer, (int)values["AnswerStart"], (float)values["Score"], rows[r].Second);
             }
 
+            if (values.TryGetValue("TopAnswers", out object? top))
+            {
+                var (answers, starts, scores) = ((string[])top, (int[])values["TopAnswerStarts"], ((VBuffer<float>)values["TopScores"]).DenseValues().ToArray());
+                Assert.Equal(((string)values["Answer"], (int)values["AnswerStart"]), (answers[0], starts[0] == -1 ? 0 : starts[0]));
+                for (int k = 0; k < answers.Length; k++)
+                {
+                    if (starts[k] == -1)
+                    {
+                        Assert.Equal(("", float.NaN), (answers[k], scores[k]));   // padding after the last distinct answer
+                    }
+                    else
+                    {
+                        AssertAnswerInsideContext(answers[k], starts[k], scores[k], rows[r].Second);
+                    }
+                }
+            }
+
             r++;
         }
 
@@ -147,11 +165,22 @@ public class RandomTextTransformTests
     {
         switch (column.Type)
         {
+            case VectorDataViewType { ItemType: TextDataViewType } texts:
+                VBuffer<ReadOnlyMemory<char>> answers = default;
+                row.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column)(ref answers);
+                Assert.Equal(texts.Size, answers.Length);
+                return answers.DenseValues().Select(a => a.ToString()).ToArray();
+            case VectorDataViewType { ItemType: NumberDataViewType } numbers when numbers.ItemType.RawType == typeof(int):
+                VBuffer<int> starts = default;
+                row.GetGetter<VBuffer<int>>(column)(ref starts);
+                Assert.Equal(numbers.Size, starts.Length);
+                return starts.DenseValues().ToArray();
             case VectorDataViewType vector:
                 VBuffer<float> values = default;
                 row.GetGetter<VBuffer<float>>(column)(ref values);
                 Assert.Equal(vector.Size, values.Length);
-                Assert.All(values.DenseValues(), v => Assert.True(float.IsFinite(v), $"{column.Name} holds {v}."));
+                // Top scores are NaN after the last distinct answer (checked with the answers).
+                Assert.All(values.DenseValues(), v => Assert.True(float.IsFinite(v) || column.Name == "TopScores", $"{column.Name} holds {v}."));
                 return values;
             case KeyDataViewType key:
                 uint label = 0;
