@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tasks;
@@ -28,7 +29,7 @@ public static class AttentionCatalog
     public static TransformerTextEstimator AttentionEncoder(this TransformsCatalog catalog, TransformerTextOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
     }
 
     /// <summary>
@@ -62,8 +63,8 @@ public static class AttentionCatalog
     /// <param name="options">The files and settings; see <see cref="ImportEncoderOptions"/> for each default.</param>
     public static TransformerTextTransformer ImportEncoder(this TransformsCatalog catalog, ImportEncoderOptions options)
     {
-        Contracts.CheckValue(catalog, nameof(catalog));
-        return EncoderImporter.Import(CatalogUtils.GetEnvironment(catalog), options);
+        ArgumentNullException.ThrowIfNull(catalog);
+        return EncoderImporter.Import(EnvironmentOf(catalog), options);
     }
 
     /// <summary>
@@ -127,7 +128,7 @@ public static class AttentionCatalog
         string promptColumnName = "Prompt", string outputColumnName = "GeneratedText", GenerationOptions? generation = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return Llama2cImporter.Import(CatalogUtils.GetEnvironment(catalog), checkpointPath, tokenizerPath, promptColumnName, outputColumnName, generation);
+        return Llama2cImporter.Import(EnvironmentOf(catalog), checkpointPath, tokenizerPath, promptColumnName, outputColumnName, generation);
     }
 
     /// <summary>
@@ -155,7 +156,7 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Task = TransformerTask.TextClassification;
-        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
     }
 
     /// <summary>
@@ -182,7 +183,7 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Task = TransformerTask.TextClassification;
-        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
     }
 
     /// <summary>
@@ -233,6 +234,26 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         options.Task = TransformerTask.QuestionAnswering;
-        return new TransformerTextEstimator(CatalogUtils.GetEnvironment(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
     }
+
+    // The first entry point checks the prerequisites (ML.NET version, native libtorch) before any ML.NET internal is reached:
+    // CatalogUtils is internal, so it is called from a separate, never-inlined method.
+    private static IHostEnvironment EnvironmentOf(TransformsCatalog catalog)
+    {
+        Prerequisites.Check();
+        return InternalEnvironmentOf(catalog);
+    }
+
+    private static IHostEnvironment EnvironmentOf(TrainCatalogBase.CatalogInstantiatorBase catalog)
+    {
+        Prerequisites.Check();
+        return InternalEnvironmentOf(catalog);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostEnvironment InternalEnvironmentOf(TransformsCatalog catalog) => CatalogUtils.GetEnvironment(catalog);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostEnvironment InternalEnvironmentOf(TrainCatalogBase.CatalogInstantiatorBase catalog) => CatalogUtils.GetEnvironment(catalog);
 }

@@ -266,6 +266,14 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
 
     private static TransformerTextTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
+        // The prerequisites first, in a method that reaches no ML.NET internal (see Prerequisites).
+        Prerequisites.Check();
+        return Load(env, ctx);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static TransformerTextTransformer Load(IHostEnvironment env, ModelLoadContext ctx)
+    {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(ctx, nameof(ctx));
         var version = GetVersionInfo();

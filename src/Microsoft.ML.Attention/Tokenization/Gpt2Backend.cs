@@ -79,12 +79,12 @@ internal sealed class Gpt2Backend : TokenizerBackend
     public override void WriteDefinition(BinaryWriter writer) => BinaryFormat.WriteByteArray(writer, _compressedVocabulary);
 
     /// <inheritdoc/>
-    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(text)];
+    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(ReplaceLoneSurrogates(text))];
 
     /// <inheritdoc/>
     /// <remarks>Tiktoken does not normalize: its offsets index the text itself.</remarks>
     public override TokenSpan[] EncodeWithOffsets(string text) =>
-        SpansOf(_tokenizer.EncodeToTokens(text, out _), text, text.Length, k => (k, k + 1));
+        SpansOf(_tokenizer.EncodeToTokens(ReplaceLoneSurrogates(text), out _), text, text.Length, k => (k, k + 1));
 
     /// <inheritdoc/>
     public override string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens)

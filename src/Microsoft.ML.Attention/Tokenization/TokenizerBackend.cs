@@ -84,6 +84,41 @@ internal abstract class TokenizerBackend
         return spans;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with every unpaired surrogate replaced by U+FFFD, the character UTF-8 encoding gives it; the same
+    /// length, so offsets keep their meaning. BERT's Unicode normalization throws on unpaired surrogates, and GPT-2's tiktoken turned
+    /// each into three bytes that decode to three U+FFFD.
+    /// </summary>
+    protected static string ReplaceLoneSurrogates(string text)
+    {
+        int index = 0;
+        while (index < text.Length && System.Text.Rune.DecodeFromUtf16(text.AsSpan(index), out _, out int consumed) == System.Buffers.OperationStatus.Done)
+        {
+            index += consumed;
+        }
+
+        if (index == text.Length)
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (chars, source) =>
+        {
+            source.CopyTo(chars);
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(chars[i]))
+                {
+                    chars[i] = '\uFFFD';
+                }
+            }
+        });
+    }
+
     /// <summary>Writes the scheme-specific part of the definition (see the format block in <see cref="TextTokenizer.Save"/>).</summary>
     public abstract void WriteDefinition(BinaryWriter writer);
 }

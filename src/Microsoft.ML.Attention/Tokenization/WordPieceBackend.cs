@@ -89,7 +89,7 @@ internal sealed class WordPieceBackend : TokenizerBackend
     }
 
     /// <inheritdoc/>
-    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(WhitespaceAsSpace(text), addSpecialTokens: false)];
+    public override int[] Encode(string text) => [.. _tokenizer.EncodeToIds(Clean(text), addSpecialTokens: false)];
 
     /// <inheritdoc/>
     /// <remarks>
@@ -99,7 +99,7 @@ internal sealed class WordPieceBackend : TokenizerBackend
     /// </remarks>
     public override TokenSpan[] EncodeWithOffsets(string text)
     {
-        string spaced = WhitespaceAsSpace(text);
+        string spaced = Clean(text);
         var normalized = new StringBuilder(text.Length);
         var origins = new List<(int Start, int End)>(text.Length);
         int index = 0;
@@ -134,9 +134,13 @@ internal sealed class WordPieceBackend : TokenizerBackend
         @"[!-/:-@\[-`{-~]|\p{P}|[^\s!-/:-@\[-`{-~\p{P}]+", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     // BERT's text cleaning turns tabs and line breaks into spaces; Microsoft.ML.Tokenizers' normalizer drops them as control
-    // characters, which glued "tabs\tand" into one word. Same length, so offsets keep their meaning.
-    private static string WhitespaceAsSpace(string text) =>
-        text.AsSpan().IndexOfAny('\t', '\n', '\r') < 0 ? text : text.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+    // characters, which glued "tabs\tand" into one word. Unpaired surrogates become U+FFFD: .NET's Unicode normalization throws on
+    // them. Same length, so offsets keep their meaning.
+    private static string Clean(string text)
+    {
+        string wellFormed = ReplaceLoneSurrogates(text);
+        return wellFormed.AsSpan().IndexOfAny('\t', '\n', '\r') < 0 ? wellFormed : wellFormed.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+    }
 
     // The pre-tokenizer sees normalized (possibly lower-cased) text: special tokens are listed as they will appear there.
     private static Dictionary<string, int> SpecialTokensOf(byte[] vocabulary, bool lowerCase)
