@@ -126,7 +126,8 @@ public partial class SampleAppTests
         Assert.Equal(
             ["Import all-MiniLM-L6-v2 (ImportEncoder)", "Fine-tune sentiment from all-MiniLM-L6-v2 (92 yelp reviews)", "Evaluate it on 28 held-out reviews",
              "Bag-of-words: FeaturizeText + SdcaLogisticRegression, same split", "Save the .zip and reload it in a new MLContext",
-             "Fine-tune question answering from all-MiniLM-L6-v2 (32 SQuAD questions)", "Answer a question about a paragraph",
+             "Fine-tune question answering from all-MiniLM-L6-v2 (32 SQuAD questions)", "Evaluate it on the first 20 SQuAD v1.1 dev questions",
+             "Answer a question about a paragraph",
              "Generate a story: stories260K (ImportLlama2c), streamed", "Total"],
             rows.Select(r => r[0]));
         Assert.All(rows, r => Assert.Matches(@"^\d+\.\d s$", r[2]));
@@ -136,12 +137,13 @@ public partial class SampleAppTests
         Assert.Matches(@"^accuracy \d+\.\d ?%, AUC \d\.\d{3}$", rows[3][1]);
         Assert.Matches(@"^\d+ MB; reloaded scores identical on 28 of 28 held-out reviews$", rows[4][1]);
         Assert.StartsWith("4 steps, last training loss ", rows[5][1]);
+        Assert.Matches(@"^exact match \d+\.\d, F1 \d+\.\d$", rows[6][1]);
 
         var answer = AnswerPattern().Match(SampleApp.Line(printed, "A: "));
         Assert.True(answer.Success, printed);
         int start = int.Parse(answer.Groups[2].Value, CultureInfo.InvariantCulture);
         Assert.Equal(context[start..int.Parse(answer.Groups[3].Value, CultureInfo.InvariantCulture)], answer.Groups[1].Value);
-        Assert.Equal($"\"{answer.Groups[1].Value}\"", rows[6][1]);
+        Assert.Equal($"\"{answer.Groups[1].Value}\"", rows[7][1]);
         var ml = new MLContext();
         var engine = ml.Model.CreatePredictionEngine<QaInput, QaOutput>(ml.Model.Load(Path.Combine(output, "QuestionAnswering.zip"), out _));
         Assert.Equal(answer.Groups[1].Value, engine.Predict(new QaInput { Question = "Where was Marie Curie born?", Context = context }).Answer);
@@ -150,7 +152,7 @@ public partial class SampleAppTests
             SampleApp.RepoRoot + "/datasets/weights/stories260K/tok512.bin", generation: new GenerationOptions { Temperature = 0, MaxNewTokens = 60 });
         string story = ("Once upon a time" + stories.Generate("Once upon a time")).ReplaceLineEndings(" ");
         Assert.Equal("Story: " + story, SampleApp.Line(printed, "Story: "));
-        Assert.Equal($"\"{story[..60]}...\"", rows[7][1]);
+        Assert.Equal($"\"{story[..60]}...\"", rows[8][1]);
         Assert.True(File.Exists(Path.Combine(output, "SentimentAnalysis.zip")));
     }
 

@@ -19,7 +19,7 @@ internal static class BriefQuestionAnswering
             InitialModel = MiniLmFiles.ModelPath,
             VocabularyPath = MiniLmFiles.VocabularyPath,
             MaxSequenceLength = quick ? 128 : 192,          // tokens per window: most SQuAD paragraphs fit one
-            QuestionAnswering = new QuestionAnsweringOptions { DocumentStride = 64 },
+            QuestionAnswering = new QuestionAnsweringOptions { DocumentStride = 64, MaxAnswerLength = 10 },   // SQuAD's answers are short
             Epochs = 1,
             MaxSteps = quick ? 4 : 0,                       // quick: 4 steps; 0 = the whole pass
             BatchSize = 8,

@@ -27,8 +27,7 @@ bool quick = arguments.Quick;
 int qaQuestions = int.Parse(arguments.Value("qa-questions") ?? (quick ? "32" : "600"), CultureInfo.InvariantCulture);
 int devQuestions = quick ? 20 : 200;
 string review = arguments.Value("text") ?? "The food was great and the staff were friendly.";
-string context = arguments.Value("context") ?? "Marie Curie was a physicist and chemist who was born in Warsaw in 1867. She moved to Paris in "
-    + "1891, where she studied at the University of Paris, and in 1903 she shared the Nobel Prize in Physics with Pierre Curie and Henri Becquerel.";
+string context = arguments.Value("context") ?? "Marie Curie was a physicist and chemist who was born in Warsaw in 1867 and moved to Paris in 1891.";
 string question = arguments.Value("question") ?? "Where was Marie Curie born?";
 string prompt = arguments.Value("prompt") ?? "Once upon a time";
 
@@ -137,7 +136,7 @@ var answer = QuestionAnsweringModel.Predict(new QuestionAnswering.ModelInput { Q
 Console.WriteLine($"Sentiment (reloaded .zip): \"{review}\" -> {(prediction.PredictedLabel ? "positive" : "negative")} (probability of positive {prediction.Probability:F3})");
 Console.WriteLine($"Paragraph: {context}");
 Console.WriteLine($"Q: {question}");
-Console.WriteLine($"A: {answer.Answer} (characters {answer.AnswerStart}-{answer.AnswerStart + answer.Answer.Length})");
+Console.WriteLine($"A: {answer.Answer} (characters {answer.AnswerStart}-{answer.AnswerStart + answer.Answer.Length}, score {answer.Score:F2})");
 Console.WriteLine($"Story: {story.ReplaceLineEndings(" ")}");
 Console.WriteLine($"Serve both models with a web page: dotnet run -c Release --project src/Samples/WebApi -- --Models:Sentiment={sentimentPath} --Models:QuestionAnswering={answeringPath}");
 
