@@ -50,7 +50,7 @@ string story = "";
 
 AnsiConsole.Progress()
     .AutoClear(false)
-    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
     .Start(progress =>
     {
         steps = new StepLog(progress);

@@ -33,7 +33,7 @@ internal sealed class StepLog(ProgressContext progress)
         string result = describe(value);
         task.IsIndeterminate = false;
         task.Value = task.MaxValue;
-        task.Description = $"{Markup.Escape(step)} [green]{Markup.Escape(result)}[/]";
+        task.Description = $"[green]done[/] {Markup.Escape(step)}";   // its result goes to the summary table
         task.StopTask();
         Results.Add(new StepResult(step, result, watch.Elapsed));
         return value;
