@@ -169,13 +169,22 @@ public sealed class TransformerTextOptions
     /// </summary>
     public int ThreadCount { get; set; }
 
-
     /// <summary>
     /// Cancels <c>Fit</c>: checked before every training step and validation batch (as <c>MLContext.CancelExecution()</c> is, ML.NET's
     /// own mechanism, internal in ML.NET 5), after which <c>Fit</c> throws <see cref="OperationCanceledException"/> and returns no model.
     /// Not saved with the model. Default: <see cref="CancellationToken.None"/>.
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// Receives the training run's progress after every optimizer step of <c>Fit</c> (epoch, step of total steps, loss, learning rate,
+    /// rows per second; see <see cref="AttentionTrainingProgress"/>), for a progress bar or a log of your own. <c>Report</c> is called
+    /// on the training thread between two steps, so keep it cheap. <see cref="Progress{T}"/> posts each report to the
+    /// <see cref="SynchronizationContext"/> it captured (the thread pool in a console app), where reports may run late and out of
+    /// order; implement <see cref="IProgress{T}"/> yourself to handle them in step. ML.NET's progress channel receives the same
+    /// figures whether or not this is set. Read by every task; not saved with the model. Default: <c>null</c> (no reports).
+    /// </summary>
+    public IProgress<AttentionTrainingProgress>? Progress { get; set; }
 
     /// <summary>
     /// Where <c>Fit</c> trains. <c>MLContext.GpuDeviceId</c> and <c>MLContext.FallbackToCpu</c> apply as in Microsoft.ML.TorchSharp:

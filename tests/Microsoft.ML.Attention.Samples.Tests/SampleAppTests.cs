@@ -110,6 +110,61 @@ public partial class SampleAppTests
         }
     }
 
+    [Fact]
+    public void QuickStart_quick_mode_runs_every_step_and_ends_with_the_summary_table_in_plain_text()
+    {
+        string output = SampleApp.NewOutputFolder("quickstart");
+        const string context = "Marie Curie was a physicist and chemist who was born in Warsaw in 1867 and moved to Paris in 1891.";
+
+        string printed = SampleApp.RunQuick("QuickStart", output, "--context", context, "--question", "Where was Marie Curie born?");
+
+        Assert.DoesNotContain("\u001b[", printed);                  // redirected: no ANSI escape sequences
+        Assert.Contains("Microsoft.ML.Attention quick start (quick mode)", printed);
+        // The training bars are fed by TransformerTextOptions.Progress: their plain-text milestones carry its epoch and loss.
+        Assert.Matches(@"Fine-tune sentiment from all-MiniLM-L6-v2 \(\d+ yelp reviews\) epoch 1/1, loss \d+\.\d{3}, \d+ rows/s: \d+%", printed);
+        var rows = SummaryRows(printed);
+        Assert.Equal(
+            ["Import all-MiniLM-L6-v2 (ImportEncoder)", "Fine-tune sentiment from all-MiniLM-L6-v2 (92 yelp reviews)", "Evaluate it on 28 held-out reviews",
+             "Bag-of-words: FeaturizeText + SdcaLogisticRegression, same split", "Save the .zip and reload it in a new MLContext",
+             "Fine-tune question answering from all-MiniLM-L6-v2 (32 SQuAD questions)", "Evaluate it on the first 20 SQuAD v1.1 dev questions",
+             "Answer a question about a paragraph",
+             "Generate a story: stories260K (ImportLlama2c), streamed", "Total"],
+            rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.Matches(@"^\d+\.\d s$", r[2]));
+        Assert.Matches(@"^6 layers x 384 dimensions; cosine: paraphrases 0\.\d\d, unrelated -?0\.\d\d$", rows[0][1]);
+        Assert.Equal("6 steps, 1 epoch(s)", rows[1][1][..rows[1][1].IndexOf(", last", StringComparison.Ordinal)]);
+        Assert.Matches(@"^accuracy \d+\.\d ?%, AUC \d\.\d{3}$", rows[2][1]);
+        Assert.Matches(@"^accuracy \d+\.\d ?%, AUC \d\.\d{3}$", rows[3][1]);
+        Assert.Matches(@"^\d+ MB; reloaded scores identical on 28 of 28 held-out reviews$", rows[4][1]);
+        Assert.StartsWith("4 steps, last training loss ", rows[5][1]);
+        Assert.Matches(@"^exact match \d+\.\d, F1 \d+\.\d$", rows[6][1]);
+
+        var answer = AnswerPattern().Match(SampleApp.Line(printed, "A: "));
+        Assert.True(answer.Success, printed);
+        int start = int.Parse(answer.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(context[start..int.Parse(answer.Groups[3].Value, CultureInfo.InvariantCulture)], answer.Groups[1].Value);
+        Assert.Equal($"\"{answer.Groups[1].Value}\"", rows[7][1]);
+        var ml = new MLContext();
+        var engine = ml.Model.CreatePredictionEngine<QaInput, QaOutput>(ml.Model.Load(Path.Combine(output, "QuestionAnswering.zip"), out _));
+        Assert.Equal(answer.Groups[1].Value, engine.Predict(new QaInput { Question = "Where was Marie Curie born?", Context = context }).Answer);
+
+        using var stories = ml.Transforms.ImportLlama2c(SampleApp.RepoRoot + "/datasets/weights/stories260K/stories260K.bin",
+            SampleApp.RepoRoot + "/datasets/weights/stories260K/tok512.bin", generation: new GenerationOptions { Temperature = 0, MaxNewTokens = 60 });
+        string story = ("Once upon a time" + stories.Generate("Once upon a time")).ReplaceLineEndings(" ");
+        Assert.Equal("Story: " + story, SampleApp.Line(printed, "Story: "));
+        Assert.Equal($"\"{story[..60]}...\"", rows[8][1]);
+        Assert.True(File.Exists(Path.Combine(output, "SentimentAnalysis.zip")));
+    }
+
+    // The rows of the summary table (box-drawing or ASCII borders), cells trimmed: step, result, time.
+    private static List<string[]> SummaryRows(string printed) =>
+        printed.Split('\n').Select(l => l.TrimEnd('\r'))
+            .SkipWhile(l => !l.Contains("Step", StringComparison.Ordinal) || !l.Contains("Result", StringComparison.Ordinal)).Skip(1)
+            .Select(l => l.Split('│', '|'))
+            .Where(cells => cells.Length == 5)
+            .Select(cells => cells[1..4].Select(c => c.Trim()).ToArray())
+            .ToList();
+
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"accuracy (\d+(?:\.\d+)?) ?%")]

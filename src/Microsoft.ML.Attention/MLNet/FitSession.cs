@@ -66,7 +66,7 @@ internal sealed class FitSession : IDisposable
             Progress = Report,
         };
         // ML.NET's progress API, as its trainers use it: a host polls the channel (the header's fill action gives the latest step) and
-        // receives the checkpoints (every LogEverySteps steps and the last step).
+        // receives the checkpoints (every LogEverySteps steps and the last step). Options.Progress receives every step (Report).
         _progress = host.StartProgressChannel("Attention training");
         _progress.SetHeader(new ProgressHeader(ProgressMetrics, ["epochs", "steps"]), entry =>
         {
@@ -195,6 +195,7 @@ internal sealed class FitSession : IDisposable
     private void Report(TrainingProgress p)
     {
         _latest = p;
+        Options.Progress?.Report(new AttentionTrainingProgress(p.Epoch, p.Epochs, p.Step, p.TotalSteps, p.Loss, p.LearningRate, p.RowsPerSecond));
         if (p.Step == p.TotalSteps || (Options.LogEverySteps > 0 && p.Step % Options.LogEverySteps == 0))
             _progress.Checkpoint(p.Loss, p.LearningRate, p.RowsPerSecond, p.Epoch, p.Step);
     }

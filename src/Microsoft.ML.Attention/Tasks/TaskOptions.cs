@@ -18,6 +18,7 @@ internal static class TaskOptions
     public const string EarlyStoppingPatience = nameof(TransformerTextOptions.EarlyStoppingPatience);
     public const string TextColumnName = nameof(TransformerTextOptions.TextColumnName);
     public const string QuestionAnswering = nameof(TransformerTextOptions.QuestionAnswering);
+    public const string Progress = nameof(TransformerTextOptions.Progress);
 
     private static readonly TransformerTextOptions Defaults = new();
 
@@ -34,6 +35,7 @@ internal static class TaskOptions
         [EarlyStoppingPatience] = o => o.EarlyStoppingPatience != Defaults.EarlyStoppingPatience,
         [TextColumnName] = o => o.TextColumnName != Defaults.TextColumnName,
         [QuestionAnswering] = o => !o.QuestionAnswering.IsDefault(),
+        [Progress] = o => o.Progress is not null,
     };
 
     private static bool IsDefault(GenerationOptions options)

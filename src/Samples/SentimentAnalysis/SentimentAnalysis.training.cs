@@ -18,9 +18,10 @@ public static partial class SentimentModel
 
     /// <summary>
     /// A classifier fine-tuned from the pretrained all-MiniLM-L6-v2 encoder (6 layers, 384 dimensions): the encoder's weights start
-    /// where its pretraining left them and a new classification head is trained with them.
+    /// where its pretraining left them and a new classification head is trained with them. <paramref name="progress"/>, when given,
+    /// receives every training step (the QuickStart app draws its progress bar from it).
     /// </summary>
-    public static IEstimator<ITransformer> BuildPipeline(MLContext mlContext, bool quick) =>
+    public static IEstimator<ITransformer> BuildPipeline(MLContext mlContext, bool quick, IProgress<AttentionTrainingProgress>? progress = null) =>
         mlContext.BinaryClassification.Trainers.AttentionTextClassifier(new TransformerTextOptions
         {
             TextColumnName = "Text",
@@ -32,6 +33,7 @@ public static partial class SentimentModel
             BatchSize = 16,
             LearningRate = 5e-5,
             Seed = 1,
+            Progress = progress,                           // epoch, step, loss, learning rate after every step; null: none
         });
 
     /// <summary>ML.NET's classic text pipeline, for comparison: bag of words and character n-grams, then SDCA logistic regression.</summary>

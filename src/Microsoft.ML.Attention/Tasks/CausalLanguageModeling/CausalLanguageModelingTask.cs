@@ -17,7 +17,7 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
 
     public TransformerTask Task => TransformerTask.CausalLanguageModeling;
 
-    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string> { TaskOptions.TextColumnName, TaskOptions.Generation };
+    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string> { TaskOptions.TextColumnName, TaskOptions.Generation, TaskOptions.Progress };
 
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {

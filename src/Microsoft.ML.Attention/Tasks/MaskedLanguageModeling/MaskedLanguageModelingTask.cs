@@ -14,7 +14,7 @@ internal sealed class MaskedLanguageModelingTask : ITaskDefinition
 
     public TransformerTask Task => TransformerTask.MaskedLanguageModeling;
 
-    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string> { TaskOptions.TextColumnName, TaskOptions.Pooling, TaskOptions.MaskProbability, TaskOptions.InferencePrecision };
+    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string> { TaskOptions.TextColumnName, TaskOptions.Pooling, TaskOptions.MaskProbability, TaskOptions.InferencePrecision, TaskOptions.Progress };
 
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {

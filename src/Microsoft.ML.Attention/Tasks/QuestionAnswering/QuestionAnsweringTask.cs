@@ -15,7 +15,7 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
 
     public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
     {
-        TaskOptions.QuestionAnswering, TaskOptions.InferencePrecision, TaskOptions.EarlyStoppingPatience,
+        TaskOptions.QuestionAnswering, TaskOptions.InferencePrecision, TaskOptions.EarlyStoppingPatience, TaskOptions.Progress,
     };
 
     public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) =>

@@ -18,7 +18,7 @@ internal sealed class TextClassificationTask : ITaskDefinition
     public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
     {
         TaskOptions.TextColumnName, TaskOptions.Pooling, TaskOptions.InferencePrecision, TaskOptions.LabelColumnName, TaskOptions.SecondTextColumnName,
-        TaskOptions.FreezeEncoder, TaskOptions.EarlyStoppingPatience,
+        TaskOptions.FreezeEncoder, TaskOptions.EarlyStoppingPatience, TaskOptions.Progress,
     };
 
     public void Validate(TransformerTextOptions options) =>
