@@ -24,6 +24,7 @@ internal static class BriefQuestionAnswering
             MaxSteps = quick ? 4 : 0,                       // quick: 4 steps; 0 = the whole pass
             BatchSize = 8,
             LearningRate = 2e-4,
+            TrainingPrecision = TrainingPrecision.Automatic,   // bf16 matrix products where the CPU has bf16 instructions: about 2x the steps a minute
             Seed = 1,
             Progress = progress,
         });

@@ -6,7 +6,7 @@
 //   6. fine-tune a question-answering model from the same encoder on a slice of SQuAD v1.1, 7. evaluate it on SQuAD's dev questions
 //      and 8. answer a question about a paragraph; 9. import the pretrained stories260K (a llama2.c checkpoint) and stream a story.
 // The training bars are drawn from the library's own progress reports (TransformerTextOptions.Progress), not from its log.
-//   dotnet run -c Release --project src/Samples/QuickStart                 the full run (yelp 800/200, 600 SQuAD questions, 200 dev questions)
+//   dotnet run -c Release --project src/Samples/QuickStart                 the full run (yelp 800/200, 1,200 SQuAD questions, 200 dev questions)
 //   dotnet run -c Release --project src/Samples/QuickStart -- --quick      seconds: slices of the data and a few steps (poor results)
 //   ... -- --output DIR   where the .zip files go; --context "..." --question "..."   the question; --prompt "..."   the story's start
 using System.Globalization;
@@ -24,7 +24,7 @@ using Spectre.Console;
 
 var arguments = new SampleArguments("QuickStart", args);
 bool quick = arguments.Quick;
-int qaQuestions = int.Parse(arguments.Value("qa-questions") ?? (quick ? "32" : "600"), CultureInfo.InvariantCulture);
+int qaQuestions = int.Parse(arguments.Value("qa-questions") ?? (quick ? "32" : "1200"), CultureInfo.InvariantCulture);
 int devQuestions = quick ? 20 : 200;
 string review = arguments.Value("text") ?? "The food was great and the staff were friendly.";
 string context = arguments.Value("context") ?? "Marie Curie was a physicist and chemist who was born in Warsaw in 1867 and moved to Paris in 1891.";
