@@ -113,9 +113,8 @@ public sealed class MultiHeadAttention : nn.Module
         var (queryLength, keyLength) = (query.shape[2], key.shape[2]);
         if (computeType == ScalarType.BFloat16 && query.device_type == DeviceType.CPU)
         {
-            // libtorch's CPU flash-attention kernel runs bfloat16 as many tiny oneDNN products: measured 5x slower than float32
-            // for nanoGPT's forward + backward (B 12, H 4, T 64: 9.1 vs 1.8 ms) and slower at BERT-small's size too
-            // (docs/performance.md, "bf16 training"). Up to MaxKeysForProductAttention keys (MaxKeysForCausalProductAttention for
+            // libtorch's CPU flash-attention kernel runs bfloat16 as many tiny oneDNN products: several times slower than float32
+            // for nanoGPT's forward + backward and slower at BERT-small's size too (docs/performance.md, "bf16 training"). Up to MaxKeysForProductAttention keys (MaxKeysForCausalProductAttention for
             // causal self-attention), two batched bfloat16 products around a float32 softmax are faster than float32 SDPA (the
             // suite's attention-bf16 section); beyond, attention runs as float32 SDPA, which does not keep the [B, H, T, Tk] scores.
             var causalSelfAttention = causal && queryLength == keyLength;
