@@ -20,22 +20,6 @@ internal static class TrainingWorkloads
     /// <param name="Dispose">Frees the model and optimizer.</param>
     public sealed record Workload(Action Step, int TokensPerStep, double FlopsPerToken, long MatmulParameters, Action Dispose);
 
-    public static TransformerConfig NanoGptConfig(int vocabularySize) => new()
-    {
-        VocabularySize = vocabularySize,
-        ModelDimension = 128,
-        LayerCount = 4,
-        HeadCount = 4,
-        MaxSequenceLength = 64,
-        Dropout = 0,
-        AttentionDropout = 0,
-        UseBias = false,
-        PositionalEncoding = PositionalEncodingKind.Learned,
-        NormalizationPlacement = NormalizationPlacement.PreNorm,
-        Activation = ActivationKind.Gelu,
-        TieEmbeddings = true,
-    };
-
     public static TransformerConfig BertSmallConfig(int vocabularySize) => new()
     {
         VocabularySize = vocabularySize,
@@ -62,12 +46,12 @@ internal static class TrainingWorkloads
         var text = BenchmarkData.TinyShakespeare(datasets);
         var tokenizer = TextTokenizer.CreateCharacter([text]);
         var ids = tokenizer.Encode(text[..100_000]);
-        var config = NanoGptConfig(tokenizer.VocabularySize);
+        var config = NanoGptParity.Config(tokenizer.VocabularySize);
         manual_seed(1337);
         var model = new CausalLanguageModel(config);
         model.train();
         var optimizer = optim.AdamW(model.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.99, weight_decay: 0.1);
-        const int batch = 12, block = 64;
+        const int batch = NanoGptParity.BatchSize, block = NanoGptParity.BlockSize;
         var random = new Random(1);
         var windows = new long[batch * (block + 1)];
         for (int row = 0; row < batch; row++)
