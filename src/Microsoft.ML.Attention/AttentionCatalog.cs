@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Attention.Generation;
+using Microsoft.ML.Attention.MLNet;
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
@@ -64,7 +65,8 @@ public static class AttentionCatalog
     public static TransformerTextTransformer ImportEncoder(this TransformsCatalog catalog, ImportEncoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return EncoderImporter.Import(EnvironmentOf(catalog), options);
+        var env = EnvironmentOf(catalog);
+        return Wrap(env, EncoderImporter.Import(env, options), options.InferenceBatchSize);
     }
 
     /// <summary>
@@ -128,7 +130,7 @@ public static class AttentionCatalog
         string promptColumnName = "Prompt", string outputColumnName = "GeneratedText", GenerationOptions? generation = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return Llama2cImporter.Import(EnvironmentOf(catalog), checkpointPath, tokenizerPath, promptColumnName, outputColumnName, generation);
+        return Wrap(EnvironmentOf(catalog), Llama2cImporter.Import(checkpointPath, tokenizerPath, promptColumnName, outputColumnName, generation), inferenceBatchSize: 32);
     }
 
     /// <summary>
@@ -148,15 +150,14 @@ public static class AttentionCatalog
         string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
         AttentionTextClassifier(catalog, new TransformerTextOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName, SecondTextColumnName = secondTextColumnName });
 
-    /// <summary>A transformer text classifier with the given options; sets <paramref name="options"/>' Task to <see cref="TransformerTask.TextClassification"/>.</summary>
+    /// <summary>A transformer text classifier with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.TextClassification"/> (the caller's object is not changed).</summary>
     /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
     /// <param name="options">Columns, model, tokenizer and training options.</param>
     public static TransformerTextEstimator AttentionTextClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTextOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        options.Task = TransformerTask.TextClassification;
-        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.TextClassification));
     }
 
     /// <summary>
@@ -175,15 +176,14 @@ public static class AttentionCatalog
         string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
         AttentionTextClassifier(catalog, new TransformerTextOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName, SecondTextColumnName = secondTextColumnName });
 
-    /// <summary>A transformer text classifier with the given options; sets <paramref name="options"/>' Task to <see cref="TransformerTask.TextClassification"/>.</summary>
+    /// <summary>A transformer text classifier with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.TextClassification"/> (the caller's object is not changed).</summary>
     /// <param name="catalog">The binary trainers catalog (<c>mlContext.BinaryClassification.Trainers</c>).</param>
     /// <param name="options">Columns, model, tokenizer and training options.</param>
     public static TransformerTextEstimator AttentionTextClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TransformerTextOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        options.Task = TransformerTask.TextClassification;
-        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.TextClassification));
     }
 
     /// <summary>
@@ -226,15 +226,28 @@ public static class AttentionCatalog
         });
     }
 
-    /// <summary>Extractive question answering with the given options; sets <paramref name="options"/>' Task to <see cref="TransformerTask.QuestionAnswering"/>.</summary>
+    /// <summary>Extractive question answering with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.QuestionAnswering"/> (the caller's object is not changed).</summary>
     /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
     /// <param name="options">Columns (<see cref="TransformerTextOptions.QuestionAnswering"/>), initial model, tokenizer and training options.</param>
     public static TransformerTextEstimator AttentionQuestionAnswer(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTextOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        options.Task = TransformerTask.QuestionAnswering;
-        return new TransformerTextEstimator(EnvironmentOf(catalog), options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.QuestionAnswering));
+    }
+
+    // An imported model becomes a transformer; the model is released if that fails.
+    private static TransformerTextTransformer Wrap(IHostEnvironment env, TrainedTask imported, int inferenceBatchSize)
+    {
+        try
+        {
+            return new TransformerTextTransformer(env, imported, inferenceBatchSize);
+        }
+        catch
+        {
+            imported.Model.Dispose();
+            throw;
+        }
     }
 
     // The first entry point checks the prerequisites (ML.NET version, native libtorch) before any ML.NET internal is reached:

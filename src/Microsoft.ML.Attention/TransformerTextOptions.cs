@@ -243,4 +243,12 @@ public sealed class TransformerTextOptions
     /// tasks. Default: <c>new QuestionAnsweringOptions()</c> (columns <c>Question</c>, <c>Context</c>, <c>Answer</c>, <c>AnswerStart</c>).
     /// </summary>
     public QuestionAnsweringOptions QuestionAnswering { get; set; } = new();
+
+    /// <summary>A shallow copy with <see cref="Task"/> set to <paramref name="task"/>: what the catalog aliases pass on, so that the caller's object stays as it was.</summary>
+    internal TransformerTextOptions WithTask(TransformerTask task)
+    {
+        var copy = (TransformerTextOptions)MemberwiseClone();
+        copy.Task = task;
+        return copy;
+    }
 }

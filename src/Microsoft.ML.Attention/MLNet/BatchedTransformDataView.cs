@@ -1,13 +1,15 @@
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>
 /// The output of <see cref="TransformerTextTransformer.Transform"/>: the input columns plus the task's output columns, computed
 /// <c>batchSize</c> rows per forward pass. A second, look-ahead cursor over the input reads the text of the next
 /// <see cref="WindowBatches"/> batches while the main cursor passes the input columns through row by row; both see the rows in the
-/// same order. Within that window the rows are scored in batches of similar length (sorted by text length), so that each batch is
-/// padded only to its own longest row; the results are served back in the input's order.
+/// same order. The task's scorer encodes that window once and scores it in batches of similar token length, so that each batch is
+/// padded only to its own longest row; the results are served back in the input's order. A cursor created inside a
+/// <see cref="TransformerScoring.WithCancellation(CancellationToken)"/> scope stops with <see cref="OperationCanceledException"/> when its token is cancelled.
 /// </summary>
 internal sealed class BatchedTransformDataView : IDataView
 {
@@ -15,11 +17,11 @@ internal sealed class BatchedTransformDataView : IDataView
     public const int WindowBatches = 8;
 
     private readonly IDataView _input;
-    private readonly IRowScorer _scorer;
+    private readonly ITaskScorer _scorer;
     private readonly int _batchSize;
     private readonly int[] _inputColumnIndices;
 
-    public BatchedTransformDataView(IDataView input, IRowScorer scorer, int batchSize, DataViewSchema outputSchema)
+    public BatchedTransformDataView(IDataView input, ITaskScorer scorer, int batchSize, DataViewSchema outputSchema)
     {
         _input = input;
         _scorer = scorer;
@@ -42,7 +44,7 @@ internal sealed class BatchedTransformDataView : IDataView
         var passThrough = needed.Where(i => i < inputCount).Select(i => _input.Schema[i]);
         var main = _input.GetRowCursor(passThrough);
         DataViewRowCursor? lookAhead = outputsActive ? _input.GetRowCursor(_inputColumnIndices.Select(i => _input.Schema[i])) : null;
-        return new Cursor(this, main, lookAhead, needed);
+        return new Cursor(this, main, lookAhead, needed, TransformerScoring.Current);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
@@ -55,15 +57,17 @@ internal sealed class BatchedTransformDataView : IDataView
         private readonly DataViewRowCursor? _lookAhead;
         private readonly HashSet<int> _active;
         private readonly ValueGetter<ReadOnlyMemory<char>>[] _textGetters;
-        private object[][] _batch = [];
-        private int _rowInBatch = -1;
+        private readonly CancellationToken _cancellation;
+        private ScoredRows? _window;
+        private int _rowInWindow = -1;
 
-        public Cursor(BatchedTransformDataView parent, DataViewRowCursor main, DataViewRowCursor? lookAhead, HashSet<int> active)
+        public Cursor(BatchedTransformDataView parent, DataViewRowCursor main, DataViewRowCursor? lookAhead, HashSet<int> active, CancellationToken cancellation)
         {
             _parent = parent;
             _main = main;
             _lookAhead = lookAhead;
             _active = active;
+            _cancellation = cancellation;
             _textGetters = lookAhead is null ? [] : parent._inputColumnIndices
                 .Select(i => lookAhead.GetGetter<ReadOnlyMemory<char>>(lookAhead.Schema[i])).ToArray();
         }
@@ -84,16 +88,17 @@ internal sealed class BatchedTransformDataView : IDataView
                 return false;
             if (_lookAhead is null)
                 return true;
-            if (++_rowInBatch >= _batch.Length)
+            if (_window is null || ++_rowInWindow >= _window.RowCount)
             {
-                ReadNextBatch();
-                _rowInBatch = 0;
+                _window = ReadNextWindow();
+                _rowInWindow = 0;
             }
             return true;
         }
 
-        private void ReadNextBatch()
+        private ScoredRows ReadNextWindow()
         {
+            TransformerScoring.ThrowIfCancellationRequested(_cancellation);
             int batchSize = _parent._batchSize;
             var rows = new List<string[]>(batchSize * WindowBatches);
             while (rows.Count < batchSize * WindowBatches && _lookAhead!.MoveNext())
@@ -109,17 +114,7 @@ internal sealed class BatchedTransformDataView : IDataView
             }
             if (rows.Count == 0)
                 throw new InvalidOperationException("The input data view returned fewer rows to its second cursor than to its first.");
-
-            // Score in order of length (a stable sort: equal lengths keep their order), then put each result back at its row.
-            int[] order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Sum(text => text.Length)).ToArray();
-            _batch = new object[rows.Count][];
-            for (int start = 0; start < order.Length; start += batchSize)
-            {
-                int[] chunk = order[start..Math.Min(order.Length, start + batchSize)];
-                object[][] scored = _parent._scorer.Score(chunk.Select(i => rows[i]).ToList());
-                for (int j = 0; j < chunk.Length; j++)
-                    _batch[chunk[j]] = scored[j];
-            }
+            return _parent._scorer.Score(rows, batchSize, _cancellation);
         }
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -130,7 +125,9 @@ internal sealed class BatchedTransformDataView : IDataView
             if (!_active.Contains(column.Index))
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
             int output = column.Index - inputCount;
-            return (ref TValue value) => value = OutputValues.Copy<TValue>(_batch[_rowInBatch][output]);
+            var getter = _parent._scorer.OutputColumns[output].MakeGetter(() => _window![output], () => _rowInWindow);
+            return getter as ValueGetter<TValue>
+                ?? throw new InvalidOperationException($"Column '{column.Name}' is {column.Type}; its values cannot be read as {typeof(TValue).Name}.");
         }
 
         protected override void Dispose(bool disposing)

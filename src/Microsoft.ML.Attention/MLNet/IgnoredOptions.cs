@@ -1,7 +1,7 @@
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>
 /// Options that the user set (a value other than the documented default) but that the chosen task, tokenizer or initial model

@@ -1,21 +1,21 @@
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tasks;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>A starting point taken from <see cref="TransformerTextOptions.InitialModel"/>; disposes the model when it loaded it itself.</summary>
 internal sealed class InitialModel : IDisposable
 {
     private readonly TransformerTextTransformer? _owned;
-    private readonly TransformerTextModel? _ownedModel;
+    private readonly TaskModel? _ownedModel;
 
-    public InitialModel(TransformerTextModel model, TransformerTextTransformer? owned, TransformerTextModel? ownedModel = null)
+    public InitialModel(TaskModel model, TransformerTextTransformer? owned, TaskModel? ownedModel = null)
     {
         Model = model;
         _owned = owned;
         _ownedModel = ownedModel;
     }
 
-    public TransformerTextModel Model { get; }
+    public TaskModel Model { get; }
 
     public void Dispose()
     {
@@ -40,8 +40,11 @@ internal static class InitialModelLoader
         if (Persistence.Import.PretrainedEncoder.IsPretrainedEncoder(path))
         {
             // A pretrained encoder's files: its vocabulary is VocabularyPath or the one beside it; lower-casing comes from its files.
-            var pretrained = Persistence.Import.PretrainedEncoder.LoadModel(path, options.VocabularyPath, lowerCase: null, maxSequenceLength: 0,
-                DeviceSelection.Resolve(TransformerDevice.Automatic), option);
+            var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
+            var (config, tokenizer, network) = Persistence.Import.PretrainedEncoder.LoadModel(path, options.VocabularyPath, lowerCase: null, maxSequenceLength: 0,
+                device, option);
+            var pretrained = new MaskedLanguageModelingSpec(options.TextColumnName, MaskedLanguageModelingTask.DefaultOutputColumnName, Modeling.PoolingKind.Mean)
+                .Bind(config, tokenizer, network, device);
             return new InitialModel(pretrained, owned: null, ownedModel: pretrained);
         }
         if (!File.Exists(path))

@@ -1,7 +1,7 @@
 using System.Reflection;
 using TorchSharp;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>
 /// The package depends on managed TorchSharp only and leaves libtorch's native package to the application (TorchSharp-cpu, or a

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>
 /// The library compiles against ML.NET's internal model-saving API (publicized references, see docs/architecture.md), which any

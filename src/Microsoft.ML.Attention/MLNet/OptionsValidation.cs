@@ -1,7 +1,7 @@
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>Checks <see cref="TransformerTextOptions"/> when the estimator is created; each message names the option and its value.</summary>
 internal static class OptionsValidation
@@ -42,7 +42,6 @@ internal static class OptionsValidation
         Require(o.ThreadCount >= 0, nameof(o.ThreadCount), o.ThreadCount, "must be 0 (libtorch's setting) or positive");
         Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");
         Require(o.QuestionAnswering is not null, nameof(o.QuestionAnswering), o.QuestionAnswering, "must be set");
-        ValidateQuestionAnswering(o.QuestionAnswering!);
         Require(o.EarlyStoppingPatience >= 0, nameof(o.EarlyStoppingPatience), o.EarlyStoppingPatience, "must be 0 (off) or positive");
         if (o.InitialModel is null && o.Tokenizer is TokenizerKind.WordPiece or TokenizerKind.Llama2c)
         {
@@ -53,26 +52,6 @@ internal static class OptionsValidation
         // The vocabulary size comes from the tokenizer at Fit; every other field is checked now.
         if (o.InitialModel is null)
             (o.Model!.VocabularySize == 0 ? o.Model with { VocabularySize = 1 } : o.Model).Validate();
-    }
-
-    private static void ValidateQuestionAnswering(QuestionAnsweringOptions qa)
-    {
-        const string prefix = nameof(TransformerTextOptions.QuestionAnswering) + ".";
-        foreach (var (name, value) in new[]
-        {
-            (nameof(qa.QuestionColumnName), qa.QuestionColumnName), (nameof(qa.ContextColumnName), qa.ContextColumnName),
-            (nameof(qa.AnswerColumnName), qa.AnswerColumnName), (nameof(qa.AnswerStartColumnName), qa.AnswerStartColumnName),
-        })
-        {
-            Require(!string.IsNullOrWhiteSpace(value), prefix + name, value, "must name a column");
-        }
-
-        Require(qa.QuestionColumnName != qa.ContextColumnName, prefix + nameof(qa.ContextColumnName), qa.ContextColumnName, "must differ from QuestionColumnName");
-        Require(qa.DocumentStride >= 1, prefix + nameof(qa.DocumentStride), qa.DocumentStride, "must be at least 1");
-        Require(qa.MaxAnswerLength >= 1, prefix + nameof(qa.MaxAnswerLength), qa.MaxAnswerLength, "must be at least 1");
-        Require(qa.MaxQuestionLength >= 1, prefix + nameof(qa.MaxQuestionLength), qa.MaxQuestionLength, "must be at least 1");
-        Require(qa.TopAnswerCount is >= 1 and <= QuestionAnsweringSpec.MaxTopAnswerCount, prefix + nameof(qa.TopAnswerCount), qa.TopAnswerCount,
-            $"must be between 1 and {QuestionAnsweringSpec.MaxTopAnswerCount}");
     }
 
     private static void ValidateGeneration(Generation.GenerationOptions generation)
@@ -88,10 +67,5 @@ internal static class OptionsValidation
         }
     }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="option"/> and its value unless <paramref name="condition"/> holds.</summary>
-    public static void Require(bool condition, string option, object? value, string rule)
-    {
-        if (!condition)
-            throw new ArgumentOutOfRangeException(option, value, $"{nameof(TransformerTextOptions)}.{option} {rule}; it is {value ?? "null"}.");
-    }
+    private static void Require(bool condition, string option, object? value, string rule) => OptionChecks.Require(condition, option, value, rule);
 }

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>
 /// What the library needs from the application, checked once at its first entry point (a catalog method, the estimator's

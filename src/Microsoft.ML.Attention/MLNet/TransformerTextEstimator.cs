@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.MLNet;
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Runtime;
 
@@ -17,7 +18,7 @@ namespace Microsoft.ML.Attention;
 /// | Output column data type (CausalLanguageModeling) | Text (`string`): the generated continuation of the prompt |
 /// | Output columns (QuestionAnswering) | input columns `Question`, `Context` (text); `Answer` (text), `AnswerStart` (`Int32`), `Score` (`Single`) |
 /// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
-/// | Exportable to ONNX | No |
+/// | Exportable to ONNX | Yes: `TransformerTextTransformer.ExportToOnnx` (the network; tokenization stays in .NET) |
 /// | NuGet package | Microsoft.ML.Attention |
 /// ]]></format>
 /// Create it with <c>mlContext.Transforms.AttentionEncoder(...)</c>.
@@ -53,10 +54,11 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
             SchemaChecks.CheckTextColumn(_host, input.Schema, column, nameof(input));
         using var exitGuard = new Training.ProcessExitGuard();
         using var channel = _host.Start("Fit");
-        using var session = new FitSession(_host, _options, channel, exitGuard.Token);
+        using var initial = InitialModelLoader.Load(_options);
+        using var session = new FitSession(_host, _options, channel, exitGuard.Token, initial?.Model);
         try
         {
-            return _task.Fit(session, input);
+            return new TransformerTextTransformer(_host, _task.Fit(session, input), _options.InferenceBatchSize);
         }
         catch (OperationCanceledException) when (exitGuard.ProcessIsExiting)
         {

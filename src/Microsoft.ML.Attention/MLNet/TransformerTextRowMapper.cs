@@ -1,28 +1,27 @@
-using System.Reflection;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.MLNet;
 
 /// <summary>
 /// Row-at-a-time mapping for <c>PredictionEngine</c> and <c>GetRowToRowMapper</c>: scores the current row alone (a batch of one)
-/// once per row position and serves every output column from that result.
+/// once per row position and serves every output column from that result, through each column's typed getter. A row scored inside a
+/// <see cref="TransformerScoring.WithCancellation(CancellationToken)"/> scope stops when its token is cancelled.
 /// </summary>
 internal sealed class TransformerTextRowMapper : IRowMapper
 {
-    private static readonly MethodInfo MakeGetterMethod = typeof(TransformerTextRowMapper).GetMethod(nameof(MakeGetter), BindingFlags.NonPublic | BindingFlags.Static)!;
-
     private readonly TransformerTextTransformer _parent;
-    private readonly IRowScorer _scorer;
+    private readonly ITaskScorer _scorer;
     private readonly int[] _inputIndices;
 
-    public TransformerTextRowMapper(TransformerTextTransformer parent, IRowScorer scorer, DataViewSchema inputSchema)
+    public TransformerTextRowMapper(TransformerTextTransformer parent, ITaskScorer scorer, DataViewSchema inputSchema)
     {
         _parent = parent;
         _scorer = scorer;
         _inputIndices = scorer.InputColumnNames.Select(name => inputSchema[name].Index).ToArray();
     }
 
-    public DataViewSchema.DetachedColumn[] GetOutputColumns() => _scorer.OutputColumns.ToArray();
+    public DataViewSchema.DetachedColumn[] GetOutputColumns() => _scorer.OutputColumns.Select(c => c.Detached).ToArray();
 
     public Func<int, bool> GetDependencies(Func<int, bool> activeOutput)
     {
@@ -35,10 +34,10 @@ internal sealed class TransformerTextRowMapper : IRowMapper
         disposer = () => { };
         var texts = _inputIndices.Select(i => input.GetGetter<ReadOnlyMemory<char>>(input.Schema[i])).ToArray();
         long scoredPosition = -1;
-        object[] scored = [];
-        object[] Current()
+        ScoredRows? scored = null;
+        ScoredRows Current()
         {
-            if (scoredPosition != input.Position || scored.Length == 0)
+            if (scoredPosition != input.Position || scored is null)
             {
                 var row = new string[texts.Length];
                 for (int k = 0; k < texts.Length; k++)
@@ -47,7 +46,7 @@ internal sealed class TransformerTextRowMapper : IRowMapper
                     texts[k](ref value);
                     row[k] = value.ToString();
                 }
-                scored = _scorer.Score([row])[0];
+                scored = _scorer.Score([row], batchSize: 1, TransformerScoring.Current);
                 scoredPosition = input.Position;
             }
             return scored;
@@ -58,14 +57,11 @@ internal sealed class TransformerTextRowMapper : IRowMapper
         {
             if (!activeOutput(output))
                 continue;
-            var rawType = _scorer.OutputColumns[output].Type.RawType;
-            getters[output] = (Delegate)MakeGetterMethod.MakeGenericMethod(rawType).Invoke(null, [new Func<object[]>(Current), output])!;
+            int column = output;
+            getters[output] = _scorer.OutputColumns[output].MakeGetter(() => Current()[column], () => 0);
         }
         return getters;
     }
-
-    private static ValueGetter<TValue> MakeGetter<TValue>(Func<object[]> current, int output) =>
-        (ref TValue value) => value = OutputValues.Copy<TValue>(current()[output]);
 
     public ITransformer GetTransformer() => _parent;
 

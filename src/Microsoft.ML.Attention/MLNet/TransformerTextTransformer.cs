@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Attention;
+using Microsoft.ML.Attention.MLNet;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Tasks;
@@ -16,11 +17,9 @@ using TorchSharp;
 namespace Microsoft.ML.Attention;
 
 /// <summary>
-/// The trained result of <see cref="TransformerTextEstimator"/> (or of <c>ImportLlama2c</c>): a transformer network, its tokenizer
-/// and its task. <c>Transform</c> adds the task's output columns: a sentence-embedding vector
-/// (<see cref="TransformerTask.MaskedLanguageModeling"/>, <see cref="InferenceBatchSize"/> rows per forward pass), class scores and
-/// predicted labels (<see cref="TransformerTask.TextClassification"/>) or generated text (<see cref="TransformerTask.CausalLanguageModeling"/>);
-/// <c>PredictionEngine</c> works row by row.
+/// The trained result of <see cref="TransformerTextEstimator"/> (or of <c>ImportEncoder</c> / <c>ImportLlama2c</c>): a transformer
+/// network, its tokenizer and its task. <c>Transform</c> adds the task's output columns (<see cref="OutputColumnNames"/>; each task's
+/// guide in docs/ lists them), <see cref="InferenceBatchSize"/> rows per forward pass; <c>PredictionEngine</c> works row by row.
 /// Saved with <c>mlContext.Model.Save</c> (config, tokenizer and weights inside the <c>.zip</c>) and restored by <c>mlContext.Model.Load</c>.
 /// </summary>
 public sealed class TransformerTextTransformer : ITransformer, IDisposable
@@ -30,26 +29,30 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     private const string InferenceStream = "Inference.bin";
 
     private readonly IHost _host;
-    private readonly IRowScorer _scorer;
+    private readonly ITaskScorer _scorer;
     private bool _disposed;
 
-    internal TransformerTextTransformer(IHostEnvironment env, TransformerTextModel model, TaskSpec spec, int inferenceBatchSize,
-        InferencePrecision inferencePrecision = InferencePrecision.Float32)
+    internal TransformerTextTransformer(IHostEnvironment env, TaskModel model, int inferenceBatchSize, InferencePrecision inferencePrecision)
     {
         _host = env.Register(nameof(TransformerTextTransformer));
         Model = model;
-        Spec = spec;
         InferenceBatchSize = inferenceBatchSize;
         InferencePrecision = inferencePrecision;
-        _scorer = spec.CreateScorer(model, inferencePrecision);
+        _scorer = model.CreateScorer(inferencePrecision);
     }
 
-    internal TransformerTextModel Model { get; }
+    internal TransformerTextTransformer(IHostEnvironment env, TrainedTask trained, int inferenceBatchSize)
+        : this(env, trained.Model, inferenceBatchSize, trained.Precision)
+    {
+        TrainingResult = trained.Training;
+    }
 
-    internal TaskSpec Spec { get; }
+    internal TaskModel Model { get; }
+
+    internal TaskSpec Spec => Model.Spec;
 
     /// <summary>What <c>Fit</c> did (steps, losses, validation per epoch); null for a loaded model.</summary>
-    internal Training.TrainingResult? TrainingResult { get; init; }
+    internal Training.TrainingResult? TrainingResult { get; }
 
     /// <summary>The task the network was trained for.</summary>
     public TransformerTask Task => Spec.Task;
@@ -66,12 +69,16 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <summary>The names of the columns <see cref="Transform"/> adds.</summary>
     public IReadOnlyList<string> OutputColumnNames => _scorer.OutputColumns.Select(c => c.Name).ToList();
 
+    /// <summary>Whether <see cref="Transform"/> writes one sentence embedding per row: one text input, one known-size float vector output.</summary>
+    internal bool WritesEmbeddings => _scorer.InputColumnNames.Count == 1 && _scorer.OutputColumns.Count == 1
+        && _scorer.OutputColumns[0].Type is VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector && vector.ItemType == NumberDataViewType.Single;
+
     /// <summary>Rows per forward pass in <see cref="Transform"/>.</summary>
     public int InferenceBatchSize { get; }
 
     /// <summary>
-    /// The number format of the encoder's forward pass in <see cref="Transform"/> (embeddings and classification; generation runs in
-    /// float32); see <see cref="TransformerTextOptions.InferencePrecision"/>. Saved with the model.
+    /// The number format of the encoder's forward pass in <see cref="Transform"/> (the encoder tasks; generation runs in float32); see
+    /// <see cref="TransformerTextOptions.InferencePrecision"/>. Saved with the model.
     /// </summary>
     public InferencePrecision InferencePrecision { get; }
 
@@ -92,7 +99,10 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         return builder.ToSchema();
     }
 
-    /// <summary>Adds the output columns to <paramref name="input"/>, running the network on batches of rows.</summary>
+    /// <summary>
+    /// Adds the output columns to <paramref name="input"/>, running the network on batches of rows when the view is read. A cursor opened
+    /// inside a <see cref="TransformerScoring.WithCancellation(CancellationToken)"/> scope stops reading when the scope's token is cancelled.
+    /// </summary>
     public IDataView Transform(IDataView input)
     {
         _host.CheckValue(input, nameof(input));
@@ -107,14 +117,18 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Scores rows outside a data view (one forward pass per call; <c>inputs[row][k]</c> is the text of input column k) and returns
-    /// <c>values[row][outputColumn]</c>. Callers serialize their calls, as the row mapper does.
+    /// Scores rows outside a data view (<c>inputs[row][k]</c> is the text of input column k), <see cref="InferenceBatchSize"/> rows per
+    /// forward pass. Safe to call from several threads at once: a forward pass keeps no state between calls (the 16-thread concurrency
+    /// tests run the row mapper and <see cref="Transform"/> this way).
     /// </summary>
-    internal object[][] ScoreRows(IReadOnlyList<string[]> inputs)
+    internal ScoredRows ScoreRows(IReadOnlyList<string[]> inputs, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _scorer.Score(inputs);
+        return _scorer.Score(inputs, InferenceBatchSize, cancellationToken);
     }
+
+    /// <summary>The output columns of <see cref="ScoreRows"/>, in order.</summary>
+    internal IReadOnlyList<TaskOutputColumn> OutputColumns => _scorer.OutputColumns;
 
     private IRowMapper MakeRowMapper(DataViewSchema schema) => new TransformerTextRowMapper(this, _scorer, schema);
 
@@ -172,7 +186,11 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// <param name="secondText">The second text of a pair (encoder tasks only), or null.</param>
     /// <returns>Tokens and weights [layer, head, query, key].</returns>
     /// <exception cref="ArgumentException"><paramref name="secondText"/> is given for a decoder.</exception>
-    public AttentionWeights GetAttentionWeights(string text, string? secondText = null) => AttentionWeightsReader.Read(Model, text, secondText);
+    public AttentionWeights GetAttentionWeights(string text, string? secondText = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return AttentionWeightsReader.Read(Model, text, secondText);
+    }
 
     private IGeneratingScorer GenerationScorerOrThrow() => _scorer as IGeneratingScorer ?? throw new InvalidOperationException(
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
@@ -183,24 +201,18 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// ML.NET's <c>ApplyOnnxModel</c> or any ONNX runtime scores. Tokenization stays in .NET: feed the graph <c>input_ids</c>,
     /// <c>attention_mask</c> and <c>token_type_ids</c> ([batch, sequence] int64, both axes dynamic, at most
     /// <see cref="TransformerConfig.MaxSequenceLength"/> tokens) made with <see cref="Tokenizer"/>; <c>token_type_ids</c> is read only by
-    /// models with token types (all zeros for single texts).
-    /// Outputs by <see cref="Task"/>: <see cref="TransformerTask.MaskedLanguageModeling"/>: <c>last_hidden_state</c> [batch, sequence, D]
-    /// and <c>sentence_embedding</c> [batch, D] (the pooled, optionally L2-normalized vector of the Embedding column);
-    /// <see cref="TransformerTask.TextClassification"/>: <c>logits</c> and <c>probabilities</c> [batch, C] (C = 1 for binary: sigmoid;
-    /// softmax otherwise); <see cref="TransformerTask.QuestionAnswering"/>: <c>start_logits</c> and <c>end_logits</c> [batch, sequence]
-    /// (the span search and long-context windows stay in .NET); <see cref="TransformerTask.CausalLanguageModeling"/>: <c>logits</c>
-    /// [batch, sequence, V], causal, without a key/value cache (each call recomputes the prefix).
-    /// An encoder in BERT's layout (e.g. an imported one) keeps Hugging Face's weight names, so
-    /// <c>mlContext.Transforms.ImportEncoder</c> reads the file back.
-    /// The export is float32 whatever <see cref="InferencePrecision"/> is.
+    /// models with token types (all zeros for single texts). The outputs are the task's (each task's guide in docs/ names them: e.g.
+    /// <c>sentence_embedding</c>, <c>logits</c> and <c>probabilities</c>, <c>start_logits</c> and <c>end_logits</c>); a task that has no
+    /// ONNX form says why in the exception. An encoder in BERT's layout (e.g. an imported one) keeps Hugging Face's weight names, so
+    /// <c>mlContext.Transforms.ImportEncoder</c> reads the file back. The export is float32 whatever <see cref="InferencePrecision"/> is.
     /// </summary>
     /// <param name="path">The .onnx file to create or overwrite.</param>
-    /// <exception cref="NotSupportedException">The network or an option of its configuration has no ONNX mapping; the message names it, and no file is written.</exception>
+    /// <exception cref="NotSupportedException">The task, the network or an option of its configuration has no ONNX mapping; the message names it, and no file is written.</exception>
     public void ExportToOnnx(string path)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _host.CheckNonWhiteSpace(path, nameof(path));
-        var network = new TaskNetwork(Model.Network, Model.Backbone);
-        Persistence.Export.OnnxExporter.Export(network, Spec.ExportedEmbedding, path);
+        Persistence.Export.OnnxExporter.Export(Model.Network, Model.Config, Spec.WriteOnnxOutputs, path);
     }
 
     /// <summary>
@@ -214,7 +226,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        (_scorer as IDisposable)?.Dispose();
+        _scorer.Dispose();
         Model.Dispose();
     }
 
@@ -247,7 +259,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         // int: task (TransformerTask)
         // int: inference batch size
         // stream Task.bin: the task's settings (TaskSpec.Save)
-        // stream Config.json, stream Tokenizer.bin, stream Network.bin (see TransformerTextModel)
+        // stream Config.json, stream Tokenizer.bin, stream Network.bin (see ModelStreams)
         // stream Inference.bin: int: inference precision (InferencePrecision); optional, absent (older models) = Float32
         // stream Checksums.bin: SHA-256 of the two ints above and of every stream (StreamChecksums); from 0x00010002
         ctx.Writer.Write((int)Task);
@@ -255,9 +267,9 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         var checksums = new StreamChecksums();
         checksums.AddValues(HeaderValues, HeaderBytes(Task, InferenceBatchSize));
         checksums.SaveStream(ctx, TaskStream, Spec.Save);
-        checksums.SaveStream(ctx, TransformerTextModel.ConfigStream, Model.SaveConfig);
-        checksums.SaveStream(ctx, TransformerTextModel.TokenizerStream, Model.Tokenizer.Save);
-        checksums.SaveStream(ctx, TransformerTextModel.NetworkStream, Model.SaveNetwork);
+        checksums.SaveStream(ctx, ModelStreams.ConfigStream, w => ModelStreams.SaveConfig(Model.Config, w));
+        checksums.SaveStream(ctx, ModelStreams.TokenizerStream, Model.Tokenizer.Save);
+        checksums.SaveStream(ctx, ModelStreams.NetworkStream, Model.SaveNetwork);
         checksums.SaveStream(ctx, InferenceStream, w => w.Write((int)InferencePrecision));
         checksums.Save(ctx);
     }
@@ -299,10 +311,10 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         if (!TaskRegistry.TryGet(task, out var definition))
             throw new InvalidDataException($"The saved model names an unknown task ({(int)task}); it was written by a newer Microsoft.ML.Attention.");
         Require(ctx.TryLoadBinaryStream(TaskStream, r => spec = definition.LoadSpec(r)) && spec is not null, TaskStream);
-        Require(ctx.TryLoadBinaryStream(TransformerTextModel.ConfigStream, r => config = TransformerTextModel.LoadConfig(r)) && config is not null,
-            TransformerTextModel.ConfigStream);
-        Require(ctx.TryLoadBinaryStream(TransformerTextModel.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) && tokenizer is not null,
-            TransformerTextModel.TokenizerStream);
+        Require(ctx.TryLoadBinaryStream(ModelStreams.ConfigStream, r => config = ModelStreams.LoadConfig(r)) && config is not null,
+            ModelStreams.ConfigStream);
+        Require(ctx.TryLoadBinaryStream(ModelStreams.TokenizerStream, r => tokenizer = TextTokenizer.Load(r)) && tokenizer is not null,
+            ModelStreams.TokenizerStream);
 
         var precision = InferencePrecision.Float32;
         ctx.TryLoadBinaryStream(InferenceStream, r => precision = (InferencePrecision)r.ReadInt32());
@@ -310,8 +322,8 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
             throw new InvalidDataException($"The saved model names an unknown inference precision ({(int)precision}) in {InferenceStream}.");
 
         long networkBytes = -1;
-        Require(ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream, r => networkBytes = r.BaseStream.Length), TransformerTextModel.NetworkStream);
-        TransformerTextModel.CheckConfigFitsWeights(config!, networkBytes);
+        Require(ctx.TryLoadBinaryStream(ModelStreams.NetworkStream, r => networkBytes = r.BaseStream.Length), ModelStreams.NetworkStream);
+        ModelStreams.CheckConfigFitsWeights(config!, networkBytes);
 
         // As Microsoft.ML.TorchSharp's transformers: a loaded model runs on the GPU only when MLContext.GpuDeviceId asks for one.
         var device = (env as IHostEnvironmentInternal)?.GpuDeviceId is null ? TorchSharp.torch.CPU
@@ -320,21 +332,20 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
                 using var channel = env.Start(nameof(TransformerTextTransformer));
                 channel.Warning(message);
             });
-        var network = spec!.CreateNetwork(config!);
+        var model = spec!.CreateModel(config!, tokenizer!, device);
         try
         {
-            Require(ctx.TryLoadBinaryStream(TransformerTextModel.NetworkStream,
-                r => TransformerTextModel.LoadNetwork(network.Module, r, TransformerTextModel.NetworkStream)), TransformerTextModel.NetworkStream);
+            Require(ctx.TryLoadBinaryStream(ModelStreams.NetworkStream,
+                r => ModelStreams.LoadNetwork(model.Network, r, ModelStreams.NetworkStream)), ModelStreams.NetworkStream);
+            model.Network.to(device);
+            model.Network.eval();
+            return new TransformerTextTransformer(env, model, batchSize, precision);
         }
         catch
         {
-            network.Module.Dispose();
+            model.Dispose();
             throw;
         }
-        network.Module.to(device);
-        network.Module.eval();
-        var model = new TransformerTextModel(task, config!, tokenizer!, network, device);
-        return new TransformerTextTransformer(env, model, spec, batchSize, precision);
     }
 
     private static void Require(bool found, string stream)

@@ -33,7 +33,7 @@ internal interface ITaskDefinition
     SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options);
 
     /// <summary>Trains the task's network on <paramref name="input"/> (the <see cref="InputColumnNames"/> are already checked).</summary>
-    TransformerTextTransformer Fit(FitSession session, IDataView input);
+    TrainedTask Fit(FitSession session, IDataView input);
 
     /// <summary>Reads the settings written by the task's <see cref="TaskSpec.Save"/>.</summary>
     TaskSpec LoadSpec(BinaryReader reader);

@@ -29,37 +29,55 @@ public static class BatchEncoder
             throw new ArgumentException($"secondTexts has {secondTexts.Count} texts; texts has {texts.Count}. Pairs need one second text per first text.", nameof(secondTexts));
         }
 
-        SpecialTokenIds special = tokenizer.Special;
-        var rows = new List<int>[texts.Count];
-        var types = new List<int>[texts.Count];
-        int truncated = 0;
+        var rows = new EncodedRow[texts.Count];
         for (int i = 0; i < texts.Count; i++)
         {
-            int[] first = tokenizer.Encode(texts[i]);
-            int[] second = secondTexts is null ? [] : tokenizer.Encode(secondTexts[i]);
-            (int firstLength, int secondLength) = TruncateLongestFirst(first.Length, second.Length, maxLength - specialCount);
-            if (firstLength < first.Length || secondLength < second.Length)
-            {
-                truncated++;
-            }
-
-            var row = new List<int>(firstLength + secondLength + specialCount) { special.Bos };
-            row.AddRange(first.AsSpan(0, firstLength));
-            row.Add(special.Eos);
-            var type = new List<int>(row.Capacity);
-            type.AddRange(Enumerable.Repeat(0, row.Count));
-            if (secondTexts is not null)
-            {
-                row.AddRange(second.AsSpan(0, secondLength));
-                row.Add(special.Eos);
-                type.AddRange(Enumerable.Repeat(1, secondLength + 1));
-            }
-
-            rows[i] = row;
-            types[i] = type;
+            rows[i] = EncodeRow(tokenizer, texts[i], secondTexts?[i], maxLength, secondTexts is not null);
         }
 
-        return Pad(rows, types, special.Pad, truncated);
+        return Pad(rows, tokenizer.Special.Pad);
+    }
+
+    /// <summary>
+    /// One row as <see cref="EncodeForEncoder"/> encodes it, unpadded: the unit that <c>Fit</c> encodes once and reuses for the truncation
+    /// count, the length grouping and every epoch (<see cref="Pad"/> makes the batches).
+    /// </summary>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="text">The (first) text; null or empty encodes as no tokens.</param>
+    /// <param name="secondText">The second text of a pair, or null.</param>
+    /// <param name="maxLength">The most tokens of the row, special tokens included.</param>
+    /// <param name="pair">true = a pair row ([Bos] a [Eos] b [Eos]) even when <paramref name="secondText"/> is null (an empty second text).</param>
+    /// <returns>The row's ids and token types, and whether it was truncated.</returns>
+    /// <exception cref="ArgumentException"><paramref name="maxLength"/> is too small for the special tokens.</exception>
+    public static EncodedRow EncodeRow(TextTokenizer tokenizer, string? text, string? secondText, int maxLength, bool pair = false)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        pair |= secondText is not null;
+        int specialCount = pair ? 3 : 2;
+        if (maxLength < specialCount)
+        {
+            throw new ArgumentException($"maxLength must be at least {specialCount} ({(pair ? "Bos, Eos, Eos" : "Bos, Eos")}); got {maxLength}.", nameof(maxLength));
+        }
+
+        SpecialTokenIds special = tokenizer.Special;
+        int[] first = tokenizer.Encode(text);
+        int[] second = pair ? tokenizer.Encode(secondText) : [];
+        (int firstLength, int secondLength) = TruncateLongestFirst(first.Length, second.Length, maxLength - specialCount);
+        bool truncated = firstLength < first.Length || secondLength < second.Length;
+        int length = firstLength + secondLength + specialCount;
+        var ids = new int[length];
+        var types = new int[length];
+        ids[0] = special.Bos;
+        first.AsSpan(0, firstLength).CopyTo(ids.AsSpan(1));
+        ids[firstLength + 1] = special.Eos;
+        if (pair)
+        {
+            second.AsSpan(0, secondLength).CopyTo(ids.AsSpan(firstLength + 2));
+            ids[length - 1] = special.Eos;
+            types.AsSpan(firstLength + 2).Fill(1);
+        }
+
+        return new EncodedRow(ids, types, truncated);
     }
 
     /// <summary>
@@ -80,24 +98,21 @@ public static class BatchEncoder
             throw new ArgumentException($"maxLength must be at least 1; got {maxLength}.", nameof(maxLength));
         }
 
-        var rows = new List<int>[texts.Count];
-        var types = new List<int>[texts.Count];
-        int truncated = 0;
+        var rows = new EncodedRow[texts.Count];
         for (int i = 0; i < texts.Count; i++)
         {
             var row = new List<int> { tokenizer.Special.Bos };
             row.AddRange(tokenizer.Encode(texts[i]));
-            if (row.Count > maxLength)
+            bool truncated = row.Count > maxLength;
+            if (truncated)
             {
                 row.RemoveRange(0, row.Count - maxLength);
-                truncated++;
             }
 
-            rows[i] = row;
-            types[i] = [.. Enumerable.Repeat(0, row.Count)];
+            rows[i] = new EncodedRow([.. row], new int[row.Count], truncated);
         }
 
-        return Pad(rows, types, tokenizer.Special.Pad, truncated);
+        return Pad(rows, tokenizer.Special.Pad);
     }
 
     // Lengths after removing tokens one at a time from the end of the longer text (the second on ties) until they fit.
@@ -127,46 +142,36 @@ public static class BatchEncoder
         return (first, second);
     }
 
-    /// <summary>
-    /// The length of each row as <see cref="EncodeForEncoder"/> encodes it (special tokens included, truncated to
-    /// <paramref name="maxLength"/>), without padding: what length-grouped training batches sort by.
-    /// </summary>
-    internal static int[] EncodedLengths(TextTokenizer tokenizer, IReadOnlyList<string?> texts, int maxLength, IReadOnlyList<string?>? secondTexts = null)
+    /// <summary>Pads encoded rows into one batch [B, T] with T = the longest row; pad positions have mask 0 and type 0.</summary>
+    /// <param name="rows">The rows (from <see cref="EncodeRow"/>).</param>
+    /// <param name="padId">The tokenizer's pad id.</param>
+    /// <returns>The batch; <see cref="EncodedBatch.TruncatedRowCount"/> counts the truncated rows.</returns>
+    public static EncodedBatch Pad(IReadOnlyList<EncodedRow> rows, int padId)
     {
-        const int chunk = 256;   // rows encoded at a time: bounds the padded arrays of one call
-        var lengths = new int[texts.Count];
-        for (int start = 0; start < texts.Count; start += chunk)
-        {
-            int count = Math.Min(chunk, texts.Count - start);
-            var batch = EncodeForEncoder(tokenizer, texts.Skip(start).Take(count).ToList(), maxLength, secondTexts?.Skip(start).Take(count).ToList());
-            batch.Lengths.CopyTo(lengths, start);
-        }
-
-        return lengths;
-    }
-
-    private static EncodedBatch Pad(List<int>[] rows, List<int>[] types, int padId, int truncatedRowCount)
-    {
-        int batchSize = rows.Length;
-        int sequenceLength = rows.Length == 0 ? 0 : rows.Max(r => r.Count);
+        ArgumentNullException.ThrowIfNull(rows);
+        int batchSize = rows.Count;
+        int sequenceLength = rows.Count == 0 ? 0 : rows.Max(r => r.Length);
         var inputIds = new long[batchSize * sequenceLength];
         var mask = new long[batchSize * sequenceLength];
         var tokenTypes = new long[batchSize * sequenceLength];
         var lengths = new int[batchSize];
+        int truncated = 0;
         Array.Fill(inputIds, padId);
         for (int b = 0; b < batchSize; b++)
         {
             // [B, T] row-major: row b starts at b * T.
             int offset = b * sequenceLength;
-            lengths[b] = rows[b].Count;
-            for (int t = 0; t < rows[b].Count; t++)
+            var row = rows[b];
+            lengths[b] = row.Length;
+            truncated += row.Truncated ? 1 : 0;
+            for (int t = 0; t < row.Length; t++)
             {
-                inputIds[offset + t] = rows[b][t];
+                inputIds[offset + t] = row.Ids[t];
                 mask[offset + t] = 1;
-                tokenTypes[offset + t] = types[b][t];
+                tokenTypes[offset + t] = row.TokenTypes[t];
             }
         }
 
-        return new EncodedBatch(batchSize, sequenceLength, inputIds, mask, tokenTypes, lengths, truncatedRowCount);
+        return new EncodedBatch(batchSize, sequenceLength, inputIds, mask, tokenTypes, lengths, truncated);
     }
 }

@@ -2,7 +2,7 @@ namespace Microsoft.ML.Attention.Training;
 
 /// <summary>
 /// The optimizer and schedule settings of one training run: plain values with no defaults of their own. The estimator builds them
-/// from <see cref="TransformerTextOptions"/> (whose documented defaults are the only ones) in <see cref="FitSession"/>; the
+/// from <see cref="TransformerTextOptions"/> (whose documented defaults are the only ones) in the tasks' <c>FitSession</c>; the
 /// benchmarks set every value for their reference configurations.
 /// </summary>
 internal sealed record TrainingSettings

@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Persistence.Import;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention.Persistence.Export;
@@ -22,14 +23,14 @@ internal sealed class OnnxWeights
     private readonly Dictionary<string, string> _written = [];
 
     /// <summary>Reads the state dict of <paramref name="network"/>; names its backbone's weights as described above.</summary>
-    public OnnxWeights(OnnxGraphBuilder graph, TaskNetwork network)
+    public OnnxWeights(OnnxGraphBuilder graph, nn.Module network, TransformerConfig config)
     {
         _graph = graph;
-        _stateDict = new Dictionary<string, Tensor>(network.Module.state_dict());
-        UsesBertNames = BertLayout.Describes(network.Backbone.Config);
+        _stateDict = new Dictionary<string, Tensor>(network.state_dict());
+        UsesBertNames = BertLayout.Describes(config);
         if (!UsesBertNames)
             return;
-        foreach (var (target, source) in BertLayout.Mapping(network.Backbone.Config))
+        foreach (var (target, source) in BertLayout.Mapping(config))
         {
             if (source.Length == 1)
                 _bertNames[BackbonePrefix + target] = source[0];

@@ -90,7 +90,7 @@ internal sealed class PretrainedEncoder : IDisposable
     /// <param name="maxSequenceLength">0 = the model's position table; else at most that, and the table is cut to it.</param>
     /// <param name="device">Where the network goes.</param>
     /// <param name="option">The option that named <paramref name="modelPath"/>, for messages.</param>
-    public static TransformerTextModel LoadModel(string modelPath, string? vocabularyPath, bool? lowerCase, int maxSequenceLength, torch.Device device,
+    public static (TransformerConfig Config, TextTokenizer Tokenizer, MaskedLanguageModel Network) LoadModel(string modelPath, string? vocabularyPath, bool? lowerCase, int maxSequenceLength, torch.Device device,
         string option)
     {
         using var encoder = Load(modelPath, vocabularyPath, lowerCase, option);
@@ -112,7 +112,7 @@ internal sealed class PretrainedEncoder : IDisposable
             encoder.CopyInto(network.Backbone);
             network.to(device);
             network.eval();
-            return new TransformerTextModel(TransformerTask.MaskedLanguageModeling, config, encoder.Tokenizer, TaskNetwork.Of(network), device);
+            return (config, encoder.Tokenizer, network);
         }
         catch
         {

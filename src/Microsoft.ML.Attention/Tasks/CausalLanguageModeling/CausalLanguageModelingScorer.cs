@@ -1,6 +1,5 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Tasks;
@@ -12,22 +11,25 @@ namespace Microsoft.ML.Attention.Tasks;
 /// and each row's result depends only on its prompt (a seeded sampler restarts from its seed for every row), so batch Transform,
 /// PredictionEngine and <see cref="TransformerTextTransformer.Generate"/> agree up to the rounding of a batched forward pass.
 /// </summary>
-internal sealed class CausalLanguageModelingScorer : IGeneratingScorer
+internal sealed class CausalLanguageModelingScorer : TaskScorer<string?>, IGeneratingScorer
 {
     private readonly TextGenerator _generator;
+    private readonly CausalLanguageModelingSpec _spec;
     private readonly GenerationOptions _generation;
+    private readonly ScalarOutputColumn<ReadOnlyMemory<char>> _generated;
 
-    public CausalLanguageModelingScorer(TransformerTextModel model, string promptColumnName, string outputColumnName, GenerationOptions generation)
+    public CausalLanguageModelingScorer(TaskModel<CausalLanguageModel> model, CausalLanguageModelingSpec spec)
     {
-        _generator = new TextGenerator((CausalLanguageModel)model.Network, model.Tokenizer);
-        _generation = generation;
-        InputColumnNames = [promptColumnName];
-        OutputColumns = [new DataViewSchema.DetachedColumn(outputColumnName, TextDataViewType.Instance)];
+        _generator = new TextGenerator(model.Network, model.Tokenizer);
+        _spec = spec;
+        _generation = spec.Generation;
+        _generated = new(spec.OutputColumnName, TextDataViewType.Instance);
+        OutputColumns = [_generated];
     }
 
-    public IReadOnlyList<string> InputColumnNames { get; }
+    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
 
-    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+    public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
     public GenerationOptions Generation => CausalLanguageModelingSpec.Copy(_generation);
 
@@ -39,9 +41,15 @@ internal sealed class CausalLanguageModelingScorer : IGeneratingScorer
     public IEnumerable<string> Stream(string? prompt, GenerationOptions options, CancellationToken cancellationToken) =>
         _generator.Stream(prompt, options, cancellationToken);
 
-    public object[][] Score(IReadOnlyList<string[]> inputs)
+    // Prompts are grouped by length in characters: the generator encodes them itself (and keeps only the last tokens of a long prompt).
+    protected override string? Encode(string[] row) => row[0];
+
+    protected override int Length(string? row) => row?.Length ?? 0;
+
+    protected override void ScoreBatch(IReadOnlyList<string?> batch, ScoredRows output, IReadOnlyList<int> outputRows, CancellationToken cancellationToken)
     {
-        var texts = _generator.GenerateBatch(inputs.Select(row => (string?)row[0]).ToList(), _generation);
-        return texts.Select(text => new object[] { text.AsMemory() }).ToArray();
+        var texts = _generator.GenerateBatch(batch, _generation, cancellationToken);
+        for (int b = 0; b < batch.Count; b++)
+            _generated.Set(output, outputRows[b], texts[b].AsMemory());
     }
 }

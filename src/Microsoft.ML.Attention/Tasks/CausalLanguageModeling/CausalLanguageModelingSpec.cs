@@ -1,6 +1,6 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Persistence.Export;
 
 namespace Microsoft.ML.Attention.Tasks;
 
@@ -8,7 +8,7 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <see cref="TransformerTask.CausalLanguageModeling"/>: a decoder-only <see cref="CausalLanguageModel"/> that continues the text of the
 /// prompt column into the output column, with the <see cref="GenerationOptions"/> kept (a private copy) and saved with the model.
 /// </summary>
-internal sealed class CausalLanguageModelingSpec : TaskSpec
+internal sealed class CausalLanguageModelingSpec : TaskSpec<CausalLanguageModel>
 {
     private readonly GenerationOptions _generation;
 
@@ -29,13 +29,28 @@ internal sealed class CausalLanguageModelingSpec : TaskSpec
 
     public override IReadOnlyList<string> InputColumnNames => [PromptColumnName];
 
+    public override bool IsDecoder => true;
+
     /// <summary>The task's network: a <see cref="CausalLanguageModel"/> with fresh weights.</summary>
-    public static CausalLanguageModel CreateLanguageModel(TransformerConfig config) => new(config);
+    public override CausalLanguageModel CreateNetwork(TransformerConfig config) => new(config);
 
-    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateLanguageModel(config));
+    /// <summary>Generation runs in float32 whatever <paramref name="precision"/> is.</summary>
+    public override ITaskScorer CreateScorer(TaskModel<CausalLanguageModel> model, InferencePrecision precision) =>
+        new CausalLanguageModelingScorer(model, this);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
-        new CausalLanguageModelingScorer(model, PromptColumnName, OutputColumnName, _generation);
+    /// <summary>
+    /// ONNX output <c>logits</c> [batch, sequence, V] for every position, causal, without a key/value cache (each call recomputes the
+    /// whole prefix); <c>token_type_ids</c> is not read (the decoder uses type 0).
+    /// </summary>
+    public override void WriteOnnxOutputs(OnnxHeadWriter writer)
+    {
+        var config = writer.Config;
+        var backbone = writer.Backbone;
+        var hidden = backbone.Hidden(causal: true, readTokenTypes: false); // [B*T, D]
+        var head = config.TieEmbeddings ? writer.Weights.Get("backbone.token_embedding.weight") : writer.Weights.Get("lm_head.weight"); // [V, D]
+        var logits = backbone.Unflatten(backbone.Linear(hidden, head, bias: null), config.VocabularySize); // [B, T, V]
+        writer.Output("logits", logits, perToken: true, config.VocabularySize);
+    }
 
     /// <summary>An independent copy of <paramref name="options"/> (the stop-sequence list included).</summary>
     public static GenerationOptions Copy(GenerationOptions options) => new()

@@ -1,6 +1,4 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
-using Microsoft.ML.Attention.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -27,7 +25,7 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
 
     public TaskSpec LoadSpec(BinaryReader reader) => CausalLanguageModelingSpec.Load(reader);
 
-    public TransformerTextTransformer Fit(FitSession session, IDataView input)
+    public TrainedTask Fit(FitSession session, IDataView input)
     {
         var options = session.Options;
         var (texts, validationTexts) = session.ReadTexts(input);
@@ -37,8 +35,8 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
         var tokenizer = session.Tokenizer(texts);
         var config = session.Config(tokenizer);
         var spec = new CausalLanguageModelingSpec(options.TextColumnName, options.OutputColumnName ?? DefaultOutputColumnName, options.Generation);
-        var network = session.Network(spec.Task, () => CausalLanguageModelingSpec.CreateLanguageModel(config));
-        var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
+        var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
+        var model = spec.Bind(config, tokenizer, network, session.Device);
 
         int[] tokens = CausalLanguageModelingTrainer.JoinDocuments(tokenizer, texts);
         if (tokens.Length < 2)
@@ -48,6 +46,6 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
         var result = CausalLanguageModelingTrainer.Train(network, tokens, validationTokens, stride: blockLength,
             session.Settings, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
-        return new TransformerTextTransformer(session.Host, model, spec, options.InferenceBatchSize) { TrainingResult = result };
+        return new TrainedTask(model, InferencePrecision.Float32, result);
     }
 }

@@ -1,15 +1,14 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Tokenization;
-using Microsoft.ML.Runtime;
 using TorchSharp;
 
 namespace Microsoft.ML.Attention.Tasks;
 
-/// <summary>Builds a generation <see cref="TransformerTextTransformer"/> from a llama2.c checkpoint and tokenizer file.</summary>
+/// <summary>Builds a generation model (<see cref="TransformerTask.CausalLanguageModeling"/>) from a llama2.c checkpoint and tokenizer file.</summary>
 internal static class Llama2cImporter
 {
-    public static TransformerTextTransformer Import(IHostEnvironment env, string checkpointPath, string tokenizerPath,
+    public static TrainedTask Import(string checkpointPath, string tokenizerPath,
         string promptColumnName, string outputColumnName, GenerationOptions? generation)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
@@ -26,7 +25,6 @@ internal static class Llama2cImporter
         var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
         network.to(device);
         network.eval();
-        var model = new TransformerTextModel(spec.Task, network.Backbone.Config, tokenizer, TaskNetwork.Of(network), device);
-        return new TransformerTextTransformer(env, model, spec, inferenceBatchSize: 32);
+        return new TrainedTask(spec.Bind(network.Backbone.Config, tokenizer, network, device), InferencePrecision.Float32);
     }
 }

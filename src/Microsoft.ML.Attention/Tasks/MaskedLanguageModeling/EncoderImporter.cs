@@ -4,12 +4,12 @@ using Microsoft.ML.Runtime;
 namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
-/// <c>ImportEncoder</c>: a ready embedding transformer (<see cref="TransformerTask.MaskedLanguageModeling"/>) from a pretrained
+/// <c>ImportEncoder</c>: a ready embedding model (<see cref="TransformerTask.MaskedLanguageModeling"/>) from a pretrained
 /// BERT-family encoder's files (see <see cref="PretrainedEncoder"/>).
 /// </summary>
 internal static class EncoderImporter
 {
-    public static TransformerTextTransformer Import(IHostEnvironment env, ImportEncoderOptions options)
+    public static TrainedTask Import(IHostEnvironment env, ImportEncoderOptions options)
     {
         Contracts.CheckValue(env, nameof(env));
         env.CheckValue(options, nameof(options));
@@ -20,23 +20,13 @@ internal static class EncoderImporter
         Check(Enum.IsDefined(options.Pooling), nameof(options.Pooling), options.Pooling, "is not a defined value");
         Check(Enum.IsDefined(options.InferencePrecision), nameof(options.InferencePrecision), options.InferencePrecision, "is not a defined value");
 
-        var model = PretrainedEncoder.LoadModel(options.ModelPath, options.VocabularyPath, options.LowerCase, options.MaxSequenceLength,
-            DeviceSelection.Resolve(TransformerDevice.Automatic), nameof(ImportEncoderOptions.ModelPath));
+        var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
+        var (config, tokenizer, network) = PretrainedEncoder.LoadModel(options.ModelPath, options.VocabularyPath, options.LowerCase, options.MaxSequenceLength,
+            device, nameof(ImportEncoderOptions.ModelPath));
         var spec = new MaskedLanguageModelingSpec(options.InputColumnName, options.OutputColumnName, options.Pooling, options.NormalizeEmbeddings);
-        try
-        {
-            return new TransformerTextTransformer(env, model, spec, options.InferenceBatchSize, options.InferencePrecision);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return new TrainedTask(spec.Bind(config, tokenizer, network, device), options.InferencePrecision);
     }
 
-    private static void Check<T>(bool condition, string option, T value, string rule)
-    {
-        if (!condition)
-            throw new ArgumentOutOfRangeException(option, value, $"ImportEncoderOptions.{option} {rule}; got '{value}'.");
-    }
+    private static void Check<T>(bool condition, string option, T value, string rule) =>
+        OptionChecks.Require(condition, nameof(ImportEncoderOptions), option, value, rule);
 }

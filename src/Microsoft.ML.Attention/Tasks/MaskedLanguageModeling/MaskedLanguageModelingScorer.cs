@@ -1,5 +1,4 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using TorchSharp;
@@ -9,50 +8,51 @@ namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Sentence embeddings: the backbone's last hidden states pooled over the real tokens, one float vector per row. The backbone runs at
-/// the <see cref="InferenceNetwork"/>'s precision; pooling is float32.
+/// the <see cref="InferenceNetwork{TNetwork}"/>'s precision; pooling is float32.
 /// </summary>
-internal sealed class MaskedLanguageModelingScorer : IRowScorer, IDisposable
+internal sealed class MaskedLanguageModelingScorer : TaskScorer<EncodedRow>
 {
-    private readonly TransformerTextModel _model;
-    private readonly InferenceNetwork _inference;
-    private readonly PoolingKind _pooling;
-    private readonly bool _normalize;
+    private readonly TaskModel<MaskedLanguageModel> _model;
+    private readonly InferenceNetwork<MaskedLanguageModel> _inference;
+    private readonly MaskedLanguageModelingSpec _spec;
+    private readonly VectorOutputColumn<float> _embedding;
 
-    public MaskedLanguageModelingScorer(TransformerTextModel model, InferenceNetwork network, string textColumnName, string outputColumnName, PoolingKind pooling, bool normalize)
+    public MaskedLanguageModelingScorer(TaskModel<MaskedLanguageModel> model, MaskedLanguageModelingSpec spec, InferencePrecision precision)
     {
         _model = model;
-        _inference = network;
-        _pooling = pooling;
-        _normalize = normalize;
-        InputColumnNames = [textColumnName];
-        OutputColumns = [new DataViewSchema.DetachedColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension))];
+        _spec = spec;
+        _inference = model.ForInference(precision);
+        _embedding = new VectorOutputColumn<float>(spec.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension));
+        OutputColumns = [_embedding];
     }
 
-    public IReadOnlyList<string> InputColumnNames { get; }
+    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
 
-    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+    public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    public object[][] Score(IReadOnlyList<string[]> inputs)
+    protected override EncodedRow Encode(string[] row) => BatchEncoder.EncodeRow(_model.Tokenizer, row[0], null, _model.Config.MaxSequenceLength);
+
+    protected override int Length(EncodedRow row) => row.Length;
+
+    protected override void ScoreBatch(IReadOnlyList<EncodedRow> batch, ScoredRows output, IReadOnlyList<int> outputRows, CancellationToken cancellationToken)
     {
-        float[] pooled;
         int dimension = _model.Config.ModelDimension;
+        float[] pooled;
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            _inference.Network.eval();
-            var batch = BatchEncoder.EncodeForEncoder(_model.Tokenizer, inputs.Select(row => row[0]).ToList(), _model.Config.MaxSequenceLength);
-            var (ids, mask) = batch.ToTensors(_model.Device);
-            var hidden = _inference.Backbone.forward(ids, mask, causal: false).to(float32);           // [B, T, D]
-            var vectors = Pooling.Pool(_pooling, hidden, mask);                              // [B, D]
-            if (_normalize)
-                vectors = nn.functional.normalize(vectors, p: 2, dim: 1);                    // [B, D], unit length
-            pooled = vectors.cpu().data<float>().ToArray();                                   // [B * D]
+            var network = _inference.Network;
+            network.eval();
+            var (ids, mask) = BatchEncoder.Pad(batch, _model.Tokenizer.Special.Pad).ToTensors(_model.Device);   // [B, T]
+            var hidden = network.Backbone.forward(ids, mask, causal: false).to(float32);                        // [B, T, D]
+            var vectors = Pooling.Pool(_spec.Pooling, hidden, mask);                                            // [B, D]
+            if (_spec.Normalize)
+                vectors = nn.functional.normalize(vectors, p: 2, dim: 1);                                       // [B, D], unit length
+            pooled = vectors.cpu().data<float>().ToArray();                                                      // [B * D]
         }
-        var values = new object[inputs.Count][];
-        for (int row = 0; row < inputs.Count; row++)
-            values[row] = [new VBuffer<float>(dimension, pooled.AsSpan(row * dimension, dimension).ToArray())];
-        return values;
+        for (int b = 0; b < batch.Count; b++)
+            _embedding.Set(output, outputRows[b], pooled.AsSpan(b * dimension, dimension).ToArray());
     }
 
-    public void Dispose() => _inference.Dispose();
+    public override void Dispose() => _inference.Dispose();
 }

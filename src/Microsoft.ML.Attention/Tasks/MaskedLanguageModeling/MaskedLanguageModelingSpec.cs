@@ -1,11 +1,10 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Persistence.Export;
 
 namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary><see cref="TransformerTask.MaskedLanguageModeling"/>: a masked-LM network whose backbone turns text into a pooled embedding.</summary>
-internal sealed class MaskedLanguageModelingSpec : TaskSpec
+internal sealed class MaskedLanguageModelingSpec : TaskSpec<MaskedLanguageModel>
 {
     public MaskedLanguageModelingSpec(string textColumnName, string outputColumnName, PoolingKind pooling, bool normalize = false)
     {
@@ -23,19 +22,17 @@ internal sealed class MaskedLanguageModelingSpec : TaskSpec
     public bool Normalize { get; }
 
     /// <summary>The export writes the sentence embedding this task's scorer writes, not the masked-LM head.</summary>
-    public override OnnxEmbedding ExportedEmbedding => new(Pooling, Normalize);
+    public override void WriteOnnxOutputs(OnnxHeadWriter writer) => writer.SentenceEmbedding(Pooling, Normalize);
 
     public override TransformerTask Task => TransformerTask.MaskedLanguageModeling;
 
     public override IReadOnlyList<string> InputColumnNames => [TextColumnName];
 
     /// <summary>The task's network: a <see cref="MaskedLanguageModel"/> with fresh weights.</summary>
-    public static MaskedLanguageModel CreateLanguageModel(TransformerConfig config) => new(config);
+    public override MaskedLanguageModel CreateNetwork(TransformerConfig config) => new(config);
 
-    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateLanguageModel(config));
-
-    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
-        new MaskedLanguageModelingScorer(model, new InferenceNetwork(model, this, precision), TextColumnName, OutputColumnName, Pooling, Normalize);
+    public override ITaskScorer CreateScorer(TaskModel<MaskedLanguageModel> model, InferencePrecision precision) =>
+        new MaskedLanguageModelingScorer(model, this, precision);
 
     // *** Binary format ***
     // string: text column name

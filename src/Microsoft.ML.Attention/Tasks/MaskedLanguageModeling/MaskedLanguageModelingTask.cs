@@ -1,4 +1,4 @@
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -24,7 +24,7 @@ internal sealed class MaskedLanguageModelingTask : ITaskDefinition
 
     public TaskSpec LoadSpec(BinaryReader reader) => MaskedLanguageModelingSpec.Load(reader);
 
-    public TransformerTextTransformer Fit(FitSession session, IDataView input)
+    public TrainedTask Fit(FitSession session, IDataView input)
     {
         var options = session.Options;
         var (texts, validationTexts) = session.ReadTexts(input);
@@ -32,18 +32,21 @@ internal sealed class MaskedLanguageModelingTask : ITaskDefinition
         var tokenizer = session.Tokenizer(texts);
         var config = session.Config(tokenizer);
         var spec = new MaskedLanguageModelingSpec(options.TextColumnName, options.OutputColumnName ?? DefaultOutputColumnName, options.Pooling);
-        var network = session.Network(spec.Task, () => MaskedLanguageModelingSpec.CreateLanguageModel(config));
-        var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
+        var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
+        var model = spec.Bind(config, tokenizer, network, session.Device);
 
-        session.LogTruncation(tokenizer, texts, config.MaxSequenceLength, specialTokensPerRow: 2);
-        var trainable = texts.Where(t => tokenizer.Encode(t).Length > 0).ToList();
+        // One encoding pass: the truncation count, the empty rows, the length grouping and every epoch read these rows.
+        var rows = texts.Select(t => BatchEncoder.EncodeRow(tokenizer, t, null, config.MaxSequenceLength)).ToList();
+        session.LogTruncation(rows, config.MaxSequenceLength);
+        var trainable = rows.Where(r => r.Length > 2).ToList();   // [Bos] [Eos] alone: an empty row
         if (trainable.Count == 0)
             throw session.Host.Except($"Every row of column '{options.TextColumnName}' is empty: there is nothing to train on.");
-        if (trainable.Count < texts.Count)
-            session.Log($"Skipped {texts.Count - trainable.Count} empty row(s) for training.");
-        var result = MaskedLanguageModelingTrainer.Train(network, tokenizer, trainable, validationTexts,
+        if (trainable.Count < rows.Count)
+            session.Log($"Skipped {rows.Count - trainable.Count} empty row(s) for training.");
+        var validation = validationTexts?.Select(t => BatchEncoder.EncodeRow(tokenizer, t, null, config.MaxSequenceLength)).ToList();
+        var result = MaskedLanguageModelingTrainer.Train(network, tokenizer, trainable, validation,
             session.Settings, options.MaskProbability, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
-        return new TransformerTextTransformer(session.Host, model, spec, options.InferenceBatchSize, options.InferencePrecision) { TrainingResult = result };
+        return new TrainedTask(model, options.InferencePrecision, result);
     }
 }

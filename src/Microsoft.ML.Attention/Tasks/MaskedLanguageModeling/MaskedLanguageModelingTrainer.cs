@@ -6,19 +6,18 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention.Tasks;
 
-/// <summary>Pretrains a <see cref="MaskedLanguageModel"/> on raw text rows (one row = one sequence, truncated to the context).</summary>
+/// <summary>Pretrains a <see cref="MaskedLanguageModel"/> on encoded text rows (one row = one sequence, truncated to the context, encoded once by <c>Fit</c>).</summary>
 internal static class MaskedLanguageModelingTrainer
 {
-    public static TrainingResult Train(MaskedLanguageModel model, TextTokenizer tokenizer, IReadOnlyList<string> texts,
-        IReadOnlyList<string>? validationTexts, TrainingSettings settings, double maskProbability, Device device, Action<string> log)
+    public static TrainingResult Train(MaskedLanguageModel model, TextTokenizer tokenizer, IReadOnlyList<EncodedRow> texts,
+        IReadOnlyList<EncodedRow>? validationTexts, TrainingSettings settings, double maskProbability, Device device, Action<string> log)
     {
-        int maxLength = model.Backbone.Config.MaxSequenceLength;
         using var masking = new MaskedLanguageModelMasking(tokenizer, model.Backbone.Config.VocabularySize, maskProbability);
         using var generator = new Generator((ulong)settings.Seed);
 
-        Tensor BatchLoss(IReadOnlyList<string> rows, Generator random)
+        Tensor BatchLoss(IReadOnlyList<EncodedRow> rows, Generator random)
         {
-            var batch = BatchEncoder.EncodeForEncoder(tokenizer, rows, maxLength);
+            var batch = BatchEncoder.Pad(rows, tokenizer.Special.Pad);
             var (ids, mask) = batch.ToTensors(CPU);
             var (inputs, labels) = masking.Apply(ids, mask, random);
             var selected = labels.ne(MaskedLanguageModelMasking.IgnoreIndex).to(device);                      // [B, T]
@@ -40,7 +39,7 @@ internal static class MaskedLanguageModelingTrainer
                     settings.ThrowIfCancelled();
                     using var scope = NewDisposeScope();
                     var rows = validationTexts.Skip(start).Take(settings.BatchSize).ToList();
-                    var batch = BatchEncoder.EncodeForEncoder(tokenizer, rows, maxLength);
+                    var batch = BatchEncoder.Pad(rows, tokenizer.Special.Pad);
                     var (ids, mask) = batch.ToTensors(CPU);
                     var (inputs, labels) = masking.Apply(ids, mask, fixedGenerator);
                     var selected = labels.ne(MaskedLanguageModelMasking.IgnoreIndex).to(device);
@@ -55,9 +54,8 @@ internal static class MaskedLanguageModelingTrainer
         }
 
         // Each batch is padded to its longest row: batches of similar length (TrainingLoop.LengthGroupedBatches) waste little.
-        int[] lengths = BatchEncoder.EncodedLengths(tokenizer, texts, maxLength);
         return TrainingLoop.Run(model, texts.Count, settings,
             indices => BatchLoss(indices.Select(i => texts[i]).ToList(), generator),
-            validate, earlyStoppingPatience: 0, log, exampleLength: i => lengths[i], generators: [generator]);
+            validate, earlyStoppingPatience: 0, log, exampleLength: i => texts[i].Length, generators: [generator]);
     }
 }

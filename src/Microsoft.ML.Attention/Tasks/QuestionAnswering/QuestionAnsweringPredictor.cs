@@ -28,9 +28,22 @@ internal static class QuestionAnsweringPredictor
     /// <param name="device">Where the network lives.</param>
     /// <param name="topCount">Distinct answers per row in <see cref="QuestionAnsweringPrediction.Top"/> (1 = the best only).</param>
     public static QuestionAnsweringPrediction[] Predict(SpanExtractor network, QuestionAnsweringPacker packer, int maxAnswerLength,
-        IReadOnlyList<(string Question, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1)
+        IReadOnlyList<(string Question, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1) =>
+        Predict(network, packer, maxAnswerLength, rows.Select(r => (packer.Pack(r.Question, r.Context), r.Context)).ToList(), windowsPerBatch, device, topCount);
+
+    /// <summary>As <see cref="Predict(SpanExtractor, QuestionAnsweringPacker, int, IReadOnlyList{ValueTuple{string, string}}, int, Device, int)"/>, for rows packed already.</summary>
+    /// <param name="network">The span extractor.</param>
+    /// <param name="packer">The packer the rows were packed with (it makes the window tensors).</param>
+    /// <param name="maxAnswerLength">The most tokens of an answer.</param>
+    /// <param name="rows">Each row packed, with its context.</param>
+    /// <param name="windowsPerBatch">Windows per forward pass.</param>
+    /// <param name="device">Where the network lives.</param>
+    /// <param name="topCount">Distinct answers per row.</param>
+    /// <param name="cancellationToken">Checked before each forward pass (a long context is many passes).</param>
+    public static QuestionAnsweringPrediction[] Predict(SpanExtractor network, QuestionAnsweringPacker packer, int maxAnswerLength,
+        IReadOnlyList<(PackedQuestion Packed, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1, CancellationToken cancellationToken = default)
     {
-        var packed = rows.Select(r => packer.Pack(r.Question, r.Context)).ToArray();
+        var packed = rows.Select(r => r.Packed).ToArray();
         var windows = packed.SelectMany((row, r) => Enumerable.Range(0, row.Windows.Count).Select(w => (Row: r, Window: w))).ToList();
         // Per row: the candidate spans of every window, in context tokens; a span that two overlapping windows both hold keeps its best score.
         var candidates = rows.Select(_ => new Dictionary<(int First, int Last), float>()).ToArray();
@@ -38,6 +51,7 @@ internal static class QuestionAnsweringPredictor
         {
             for (int at = 0; at < windows.Count; at += windowsPerBatch)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var chunk = windows.Skip(at).Take(windowsPerBatch).ToList();
                 var (ids, mask, types) = packer.Tensors(chunk.Select(w => (packed[w.Row], w.Window)).ToList(), device);   // [B, T]

@@ -1,51 +1,81 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Question-answering outputs: <c>Answer</c> (text, a substring of the context), <c>AnswerStart</c> (Int32 character offset in the
-/// context) and <c>Score</c> (Single: start logit + end logit of the best span over all windows; NaN for an empty question or context).
-/// The span extractor runs at the <see cref="InferenceNetwork"/>'s precision.
+/// context) and <c>Score</c> (Single: start logit + end logit of the best span over all windows; NaN for an empty question or context),
+/// and with <see cref="QuestionAnsweringSpec.TopAnswerCount"/> above 1 the top answers as vectors. Each row is packed into its windows
+/// once; the span extractor runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision.
 /// </summary>
-internal sealed class QuestionAnsweringScorer : IRowScorer, IDisposable
+internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packed, string Context)>
 {
-    private readonly TransformerTextModel _model;
-    private readonly InferenceNetwork _inference;
-    private readonly SpanExtractor _network;
+    private readonly TaskModel<SpanExtractor> _model;
+    private readonly InferenceNetwork<SpanExtractor> _inference;
     private readonly QuestionAnsweringSpec _spec;
     private readonly QuestionAnsweringPacker _packer;
+    private readonly ScalarOutputColumn<ReadOnlyMemory<char>> _answer;
+    private readonly ScalarOutputColumn<int> _answerStart;
+    private readonly ScalarOutputColumn<float> _score;
+    private readonly VectorOutputColumn<ReadOnlyMemory<char>>? _topAnswers;
+    private readonly VectorOutputColumn<int>? _topStarts;
+    private readonly VectorOutputColumn<float>? _topScores;
 
-    public QuestionAnsweringScorer(TransformerTextModel model, InferenceNetwork network, QuestionAnsweringSpec spec)
+    public QuestionAnsweringScorer(TaskModel<SpanExtractor> model, QuestionAnsweringSpec spec, InferencePrecision precision)
     {
         _model = model;
-        _inference = network;
-        _network = (SpanExtractor)network.Network;
         _spec = spec;
-        _packer = spec.CreatePacker(model);
-        OutputColumns = QuestionAnsweringSpec.OutputColumns(spec.TopAnswerCount).Select(c => new DataViewSchema.DetachedColumn(c.Name, c.Type)).ToList();
+        _packer = spec.CreatePacker(model.Tokenizer, model.Config.MaxSequenceLength);
+        _answer = new(QuestionAnsweringSpec.AnswerColumnName, TextDataViewType.Instance);
+        _answerStart = new(QuestionAnsweringSpec.AnswerStartColumnName, NumberDataViewType.Int32);
+        _score = new(QuestionAnsweringSpec.ScoreColumnName, NumberDataViewType.Single);
+        int top = spec.TopAnswerCount;
+        if (top > 1)
+        {
+            _topAnswers = new(QuestionAnsweringSpec.TopAnswersColumnName, new VectorDataViewType(TextDataViewType.Instance, top));
+            _topStarts = new(QuestionAnsweringSpec.TopAnswerStartsColumnName, new VectorDataViewType(NumberDataViewType.Int32, top));
+            _topScores = new(QuestionAnsweringSpec.TopScoresColumnName, new VectorDataViewType(NumberDataViewType.Single, top));
+            OutputColumns = [_answer, _answerStart, _score, _topAnswers, _topStarts, _topScores];
+        }
+        else
+        {
+            OutputColumns = [_answer, _answerStart, _score];
+        }
+        _inference = model.ForInference(precision);
     }
 
-    public IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
+    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
 
-    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+    public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    public object[][] Score(IReadOnlyList<string[]> inputs)
+    protected override (PackedQuestion Packed, string Context) Encode(string[] row) => (_packer.Pack(row[0], row[1]), row[1]);
+
+    protected override int Length((PackedQuestion Packed, string Context) row) =>
+        Enumerable.Range(0, row.Packed.Windows.Count).Sum(row.Packed.WindowLength);
+
+    protected override void ScoreBatch(IReadOnlyList<(PackedQuestion Packed, string Context)> batch, ScoredRows output, IReadOnlyList<int> outputRows,
+        CancellationToken cancellationToken)
     {
-        _network.eval();
+        var network = _inference.Network;
+        network.eval();
         int top = _spec.TopAnswerCount;
-        var predictions = QuestionAnsweringPredictor.Predict(_network, _packer, _spec.MaxAnswerLength,
-            inputs.Select(row => (row[0], row[1])).ToList(), Math.Max(1, inputs.Count), _model.Device, top);
-        if (top == 1)
-            return predictions.Select(p => new object[] { p.Answer.AsMemory(), p.AnswerStart, p.Score }).ToArray();
-        return predictions.Select(p => new object[]
+        var predictions = QuestionAnsweringPredictor.Predict(network, _packer, _spec.MaxAnswerLength, batch, Math.Max(1, batch.Count),
+            _model.Device, top, cancellationToken);
+        for (int b = 0; b < batch.Count; b++)
         {
-            p.Answer.AsMemory(), p.AnswerStart, p.Score,
-            new VBuffer<ReadOnlyMemory<char>>(top, Padded(p.Top!, top, a => a.Answer.AsMemory(), ReadOnlyMemory<char>.Empty)),
-            new VBuffer<int>(top, Padded(p.Top!, top, a => a.AnswerStart, -1)),
-            new VBuffer<float>(top, Padded(p.Top!, top, a => a.Score, float.NaN)),
-        }).ToArray();
+            var p = predictions[b];
+            int row = outputRows[b];
+            _answer.Set(output, row, p.Answer.AsMemory());
+            _answerStart.Set(output, row, p.AnswerStart);
+            _score.Set(output, row, p.Score);
+            if (top > 1)
+            {
+                _topAnswers!.Set(output, row, Padded(p.Top!, top, a => a.Answer.AsMemory(), ReadOnlyMemory<char>.Empty));
+                _topStarts!.Set(output, row, Padded(p.Top!, top, a => a.AnswerStart, -1));
+                _topScores!.Set(output, row, Padded(p.Top!, top, a => a.Score, float.NaN));
+            }
+        }
     }
 
     // The top answers' values, padded to the column's length.
@@ -58,5 +88,5 @@ internal sealed class QuestionAnsweringScorer : IRowScorer, IDisposable
         return values;
     }
 
-    public void Dispose() => _inference.Dispose();
+    public override void Dispose() => _inference.Dispose();
 }

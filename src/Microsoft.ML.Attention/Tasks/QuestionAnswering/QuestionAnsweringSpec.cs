@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Persistence.Export;
+using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Tasks;
@@ -7,7 +8,7 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <summary>
 /// <see cref="TransformerTask.QuestionAnswering"/>: a <see cref="SpanExtractor"/> over (question, context) rows packed into windows.
 /// </summary>
-internal sealed class QuestionAnsweringSpec : TaskSpec
+internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
 {
     public const string AnswerColumnName = "Answer";
     public const string AnswerStartColumnName = "AnswerStart";
@@ -48,16 +49,29 @@ internal sealed class QuestionAnsweringSpec : TaskSpec
     public override IReadOnlyList<string> InputColumnNames => [QuestionColumnName, ContextColumnName];
 
     /// <summary>The task's network with fresh weights.</summary>
-    public SpanExtractor CreateSpanExtractor(TransformerConfig config) => new(config);
+    public override SpanExtractor CreateNetwork(TransformerConfig config) => new(config);
 
-    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateSpanExtractor(config));
+    public override ITaskScorer CreateScorer(TaskModel<SpanExtractor> model, InferencePrecision precision) =>
+        new QuestionAnsweringScorer(model, this, precision);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
-        new QuestionAnsweringScorer(model, new InferenceNetwork(model, this, precision), this);
+    /// <summary>The packer of rows into windows of <paramref name="maxLength"/> tokens (the model's sequence length).</summary>
+    public QuestionAnsweringPacker CreatePacker(TextTokenizer tokenizer, int maxLength) =>
+        new(tokenizer, maxLength, MaxQuestionLength, DocumentStride);
 
-    /// <summary>The packer of rows into windows of the model's sequence length.</summary>
-    public QuestionAnsweringPacker CreatePacker(TransformerTextModel model) =>
-        new(model.Tokenizer, model.Config.MaxSequenceLength, MaxQuestionLength, DocumentStride);
+    /// <summary>
+    /// ONNX outputs <c>start_logits</c> and <c>end_logits</c> [batch, sequence] of each window; packing rows into windows and the span
+    /// search stay in .NET.
+    /// </summary>
+    public override void WriteOnnxOutputs(OnnxHeadWriter writer)
+    {
+        var graph = writer.Graph;
+        var backbone = writer.Backbone;
+        var logits = backbone.Linear(backbone.Hidden(causal: false, readTokenTypes: true), writer.Weights.Get("qa_outputs.weight"), writer.Weights.Get("qa_outputs.bias")); // [B*T, 2]
+        var startEnd = graph.Node("Split", [logits, graph.Int64s(1, 1)], 2, OnnxGraphBuilder.Attribute("axis", 1L)); // [B*T, 1] each
+        var shape = graph.Node("Concat", [backbone.Batch, backbone.Length], OnnxGraphBuilder.Attribute("axis", 0L));
+        writer.Output("start_logits", graph.Node("Reshape", [startEnd[0], shape]), perToken: true);
+        writer.Output("end_logits", graph.Node("Reshape", [startEnd[1], shape]), perToken: true);
+    }
 
     // *** Binary format ***
     // string: question column name

@@ -1,4 +1,3 @@
-using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -21,13 +20,32 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
     public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) =>
         [options.QuestionAnswering.QuestionColumnName, options.QuestionAnswering.ContextColumnName];
 
-    public void Validate(TransformerTextOptions options) =>
-        OptionsValidation.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
+    public void Validate(TransformerTextOptions options)
+    {
+        OptionChecks.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
             "must be null for QuestionAnswering (its columns are Answer, AnswerStart and Score)");
+        var qa = options.QuestionAnswering;
+        const string prefix = nameof(TransformerTextOptions.QuestionAnswering) + ".";
+        foreach (var (name, value) in new[]
+        {
+            (nameof(qa.QuestionColumnName), qa.QuestionColumnName), (nameof(qa.ContextColumnName), qa.ContextColumnName),
+            (nameof(qa.AnswerColumnName), qa.AnswerColumnName), (nameof(qa.AnswerStartColumnName), qa.AnswerStartColumnName),
+        })
+        {
+            OptionChecks.Require(!string.IsNullOrWhiteSpace(value), prefix + name, value, "must name a column");
+        }
+
+        OptionChecks.Require(qa.QuestionColumnName != qa.ContextColumnName, prefix + nameof(qa.ContextColumnName), qa.ContextColumnName, "must differ from QuestionColumnName");
+        OptionChecks.Require(qa.DocumentStride >= 1, prefix + nameof(qa.DocumentStride), qa.DocumentStride, "must be at least 1");
+        OptionChecks.Require(qa.MaxAnswerLength >= 1, prefix + nameof(qa.MaxAnswerLength), qa.MaxAnswerLength, "must be at least 1");
+        OptionChecks.Require(qa.MaxQuestionLength >= 1, prefix + nameof(qa.MaxQuestionLength), qa.MaxQuestionLength, "must be at least 1");
+        OptionChecks.Require(qa.TopAnswerCount is >= 1 and <= QuestionAnsweringSpec.MaxTopAnswerCount, prefix + nameof(qa.TopAnswerCount), qa.TopAnswerCount,
+            $"must be between 1 and {QuestionAnsweringSpec.MaxTopAnswerCount}");
+    }
 
     public TaskSpec LoadSpec(BinaryReader reader) => QuestionAnsweringSpec.Load(reader);
 
-    public TransformerTextTransformer Fit(FitSession session, IDataView input)
+    public TrainedTask Fit(FitSession session, IDataView input)
     {
         var options = session.Options;
         var host = session.Host;
@@ -51,13 +69,13 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
             throw host.Except($"QuestionAnswering needs windows of at least 4 tokens ([CLS] question [SEP] context [SEP]); MaxSequenceLength is {config.MaxSequenceLength}.");
         var spec = new QuestionAnsweringSpec(qa.QuestionColumnName, qa.ContextColumnName, qa.DocumentStride, qa.MaxAnswerLength, qa.MaxQuestionLength,
             qa.TopAnswerCount);
-        var network = session.Network(spec.Task, () => spec.CreateSpanExtractor(config));
-        var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
+        var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
+        var model = spec.Bind(config, tokenizer, network, session.Device);
 
-        var result = QuestionAnsweringTrainer.Train(network, spec.CreatePacker(model), spec.MaxAnswerLength, examples, validation, session.Settings,
+        var result = QuestionAnsweringTrainer.Train(network, spec.CreatePacker(tokenizer, config.MaxSequenceLength), spec.MaxAnswerLength, examples, validation, session.Settings,
             options.ValidationSet is null ? 0 : options.EarlyStoppingPatience, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
-        return new TransformerTextTransformer(host, model, spec, options.InferenceBatchSize, options.InferencePrecision) { TrainingResult = result };
+        return new TrainedTask(model, options.InferencePrecision, result);
     }
 
     /// <summary>The input schema (with the answer columns, as training needs them) plus <c>Answer</c>, <c>AnswerStart</c> and <c>Score</c>.</summary>

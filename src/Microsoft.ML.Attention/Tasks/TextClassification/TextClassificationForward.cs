@@ -5,22 +5,25 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
-/// Encode → forward for <see cref="TransformerTask.TextClassification"/>: the one path from texts (or text pairs) to logits, shared by
-/// the trainer and the scorer.
+/// Encode → logits for text classification, shared by the trainer (its loss and validation) and the scorer, so that both see the same
+/// encoding of a row: [Bos] text [Eos] (and second text [Eos] for a pair, token types 0/1), cut longest-first to the context.
 /// </summary>
 internal static class TextClassificationForward
 {
-    /// <summary>Logits of a batch of rows.</summary>
-    /// <param name="model">The classifier (on <paramref name="device"/>).</param>
+    /// <summary>One row, encoded once.</summary>
     /// <param name="tokenizer">The model's tokenizer.</param>
-    /// <param name="texts">The first text of each row.</param>
-    /// <param name="secondTexts">The second text of each row for a pair model, or null.</param>
-    /// <param name="device">Where the batch goes.</param>
-    /// <returns>[B, C], or [B, 1] for a binary head.</returns>
-    public static Tensor Logits(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<string> texts, IReadOnlyList<string>? secondTexts, Device device)
+    /// <param name="maxLength">The context (the config's MaxSequenceLength).</param>
+    /// <param name="text">The text.</param>
+    /// <param name="secondText">The second text of a pair row (null = empty for a pair model).</param>
+    /// <param name="pair">Whether the model reads pairs.</param>
+    public static EncodedRow Encode(TextTokenizer tokenizer, int maxLength, string text, string? secondText, bool pair) =>
+        BatchEncoder.EncodeRow(tokenizer, text, pair ? secondText ?? "" : null, maxLength, pair);
+
+    /// <summary>The logits [B, C] of encoded rows (padded to the longest); token types reach only a backbone that has token-type embeddings.</summary>
+    public static Tensor Logits(SequenceClassifier model, IReadOnlyList<EncodedRow> rows, int padId, Device device)
     {
         using var scope = NewDisposeScope();
-        var batch = BatchEncoder.EncodeForEncoder(tokenizer, texts, model.Backbone.Config.MaxSequenceLength, secondTexts);
+        var batch = BatchEncoder.Pad(rows, padId);
         var (ids, mask) = batch.ToTensors(device);                                                          // [B, T]
         var types = model.Backbone.Config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(device) : null;  // [B, T], 0/1 for pairs
         return model.forward(ids, mask, types).MoveToOuterDisposeScope();                                  // [B, C]

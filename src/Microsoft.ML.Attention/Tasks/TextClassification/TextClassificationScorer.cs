@@ -1,5 +1,5 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,93 +10,96 @@ namespace Microsoft.ML.Attention.Tasks;
 /// Classification outputs in the shape ML.NET's own scorers give them, so that the evaluators work unchanged:
 /// multiclass: <c>PredictedLabel</c> (key, with the label's key values) and <c>Score</c> (class probabilities, slot names = key values);
 /// binary: <c>PredictedLabel</c> (Boolean, logit &gt; 0), <c>Score</c> (the logit) and <c>Probability</c> (its sigmoid).
-/// The classifier runs at the <see cref="InferenceNetwork"/>'s precision; the logits are cast to float32 before the softmax.
+/// The classifier runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision; the logits are cast to float32 before the softmax.
 /// </summary>
-internal sealed class TextClassificationScorer : IRowScorer, IDisposable
+internal sealed class TextClassificationScorer : TaskScorer<EncodedRow>
 {
-    private readonly TransformerTextModel _model;
-    private readonly InferenceNetwork _inference;
-    private readonly SequenceClassifier _network;
+    private readonly TaskModel<SequenceClassifier> _model;
+    private readonly InferenceNetwork<SequenceClassifier> _inference;
     private readonly TextClassificationSpec _spec;
+    private readonly ScalarOutputColumn<bool>? _predictedBoolean;
+    private readonly ScalarOutputColumn<uint>? _predictedKey;
+    private readonly ScalarOutputColumn<float>? _logit;
+    private readonly ScalarOutputColumn<float>? _probability;
+    private readonly VectorOutputColumn<float>? _probabilities;
 
-    public TextClassificationScorer(TransformerTextModel model, InferenceNetwork network, TextClassificationSpec spec)
+    public TextClassificationScorer(TaskModel<SequenceClassifier> model, TextClassificationSpec spec, InferencePrecision precision)
     {
         _model = model;
-        _inference = network;
-        _network = (SequenceClassifier)network.Network;
         _spec = spec;
-        InputColumnNames = spec.InputColumnNames;
-        OutputColumns = spec.Label.IsBinary ? BinaryColumns() : MulticlassColumns(spec.Label);
+        var label = spec.Label;
+        if (label.IsBinary)
+        {
+            const string kind = AnnotationUtils.Const.ScoreColumnKind.BinaryClassification;
+            var probability = KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Probability);
+            probability.Add(AnnotationUtils.Kinds.IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
+            _predictedBoolean = new(TextClassificationSpec.PredictedLabelColumnName, BooleanDataViewType.Instance,
+                KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.PredictedLabel).ToAnnotations());
+            _logit = new(TextClassificationSpec.ScoreColumnName, NumberDataViewType.Single, KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations());
+            _probability = new(TextClassificationSpec.ProbabilityColumnName, NumberDataViewType.Single, probability.ToAnnotations());
+            OutputColumns = [_predictedBoolean, _logit, _probability];
+        }
+        else
+        {
+            const string kind = AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification;
+            var predicted = KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
+            label.KeyValues?.AddKeyValues(predicted);
+            var score = KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score);
+            label.KeyValues?.AddSlotNames(score);
+            _predictedKey = new(TextClassificationSpec.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), label.ClassCount), predicted.ToAnnotations());
+            _probabilities = new(TextClassificationSpec.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, label.ClassCount), score.ToAnnotations());
+            OutputColumns = [_predictedKey, _probabilities];
+        }
+        _inference = model.ForInference(precision);
     }
 
-    public IReadOnlyList<string> InputColumnNames { get; }
+    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
 
-    public IReadOnlyList<DataViewSchema.DetachedColumn> OutputColumns { get; }
+    public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    public object[][] Score(IReadOnlyList<string[]> inputs)
+    protected override EncodedRow Encode(string[] row) => TextClassificationForward.Encode(_model.Tokenizer, _model.Config.MaxSequenceLength, row[0],
+        _spec.SecondTextColumnName is null ? null : row[1], pair: _spec.SecondTextColumnName is not null);
+
+    protected override int Length(EncodedRow row) => row.Length;
+
+    protected override void ScoreBatch(IReadOnlyList<EncodedRow> batch, ScoredRows output, IReadOnlyList<int> outputRows, CancellationToken cancellationToken)
     {
         float[] logits;
         int width = _spec.Label.HeadSize;
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            _network.eval();
-            var second = _spec.SecondTextColumnName is null ? null : inputs.Select(row => row[1]).ToList();
-            var output = TextClassificationForward.Logits(_network, _model.Tokenizer, inputs.Select(row => row[0]).ToList(), second, _model.Device)
-                .to(float32);  // [B, C]
+            var network = _inference.Network;
+            network.eval();
+            var values = TextClassificationForward.Logits(network, batch, _model.Tokenizer.Special.Pad, _model.Device).to(float32);  // [B, C]
             if (!_spec.Label.IsBinary)
-                output = nn.functional.softmax(output, 1);
-            logits = output.cpu().data<float>().ToArray();   // [B * C]
+                values = nn.functional.softmax(values, 1);
+            logits = values.cpu().data<float>().ToArray();   // [B * C]
         }
-        var values = new object[inputs.Count][];
-        for (int row = 0; row < inputs.Count; row++)
+        for (int b = 0; b < batch.Count; b++)
         {
+            int row = outputRows[b];
             if (_spec.Label.IsBinary)
             {
-                float logit = logits[row];
-                values[row] = [logit > 0, logit, 1f / (1f + MathF.Exp(-logit))];
+                float logit = logits[b];
+                _predictedBoolean!.Set(output, row, logit > 0);
+                _logit!.Set(output, row, logit);
+                _probability!.Set(output, row, 1f / (1f + MathF.Exp(-logit)));
                 continue;
             }
-            var probabilities = logits.AsSpan(row * width, width).ToArray();
+            var probabilities = logits.AsSpan(b * width, width).ToArray();
             uint predicted = 1;
             for (int c = 1; c < width; c++)
             {
                 if (probabilities[c] > probabilities[predicted - 1])
                     predicted = (uint)c + 1;
             }
-            values[row] = [predicted, new VBuffer<float>(width, probabilities)];
+            _predictedKey!.Set(output, row, predicted);
+            _probabilities!.Set(output, row, probabilities);
         }
-        return values;
     }
 
-    public void Dispose() => _inference.Dispose();
-
-    private static DataViewSchema.DetachedColumn[] MulticlassColumns(TextClassificationLabel label)
-    {
-        var predicted = KindAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
-        label.KeyValues?.AddKeyValues(predicted);
-        var score = KindAnnotations(AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification, AnnotationUtils.Const.ScoreValueKind.Score);
-        label.KeyValues?.AddSlotNames(score);
-        return
-        [
-            new(TextClassificationSpec.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), label.ClassCount), predicted.ToAnnotations()),
-            new(TextClassificationSpec.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, label.ClassCount), score.ToAnnotations()),
-        ];
-    }
-
-    private static DataViewSchema.DetachedColumn[] BinaryColumns()
-    {
-        const string kind = AnnotationUtils.Const.ScoreColumnKind.BinaryClassification;
-        var probability = KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Probability);
-        probability.Add(AnnotationUtils.Kinds.IsNormalized, BooleanDataViewType.Instance, (ref bool value) => value = true);
-        return
-        [
-            new(TextClassificationSpec.PredictedLabelColumnName, BooleanDataViewType.Instance,
-                KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.PredictedLabel).ToAnnotations()),
-            new(TextClassificationSpec.ScoreColumnName, NumberDataViewType.Single, KindAnnotations(kind, AnnotationUtils.Const.ScoreValueKind.Score).ToAnnotations()),
-            new(TextClassificationSpec.ProbabilityColumnName, NumberDataViewType.Single, probability.ToAnnotations()),
-        ];
-    }
+    public override void Dispose() => _inference.Dispose();
 
     // ScoreColumnKind and ScoreValueKind, as ML.NET's scorers write them.
     private static DataViewSchema.Annotations.Builder KindAnnotations(string columnKind, string valueKind)

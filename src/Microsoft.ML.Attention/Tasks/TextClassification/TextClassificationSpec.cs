@@ -1,5 +1,5 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Persistence.Export;
 
 namespace Microsoft.ML.Attention.Tasks;
 
@@ -7,7 +7,7 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <see cref="TransformerTask.TextClassification"/>: a <see cref="SequenceClassifier"/> over one text column or a pair of text
 /// columns, with a binary head (one logit) for a Boolean label or a C-way head for a key-typed label.
 /// </summary>
-internal sealed class TextClassificationSpec : TaskSpec
+internal sealed class TextClassificationSpec : TaskSpec<SequenceClassifier>
 {
     public const string ScoreColumnName = "Score";
     public const string PredictedLabelColumnName = "PredictedLabel";
@@ -31,12 +31,23 @@ internal sealed class TextClassificationSpec : TaskSpec
     public override IReadOnlyList<string> InputColumnNames => SecondTextColumnName is null ? [TextColumnName] : [TextColumnName, SecondTextColumnName];
 
     /// <summary>The task's network: a <see cref="SequenceClassifier"/> with fresh weights and a head of <see cref="TextClassificationLabel.HeadSize"/> outputs.</summary>
-    public SequenceClassifier CreateClassifier(TransformerConfig config) => new(config, Label.HeadSize, Pooling);
+    public override SequenceClassifier CreateNetwork(TransformerConfig config) => new(config, Label.HeadSize, Pooling);
 
-    public override TaskNetwork CreateNetwork(TransformerConfig config) => TaskNetwork.Of(CreateClassifier(config));
+    public override ITaskScorer CreateScorer(TaskModel<SequenceClassifier> model, InferencePrecision precision) =>
+        new TextClassificationScorer(model, this, precision);
 
-    public override IRowScorer CreateScorer(TransformerTextModel model, InferencePrecision precision) =>
-        new TextClassificationScorer(model, new InferenceNetwork(model, this, precision), this);
+    /// <summary>ONNX outputs <c>logits</c> and <c>probabilities</c> [batch, C] (sigmoid of the one logit of a binary head, softmax otherwise).</summary>
+    public override void WriteOnnxOutputs(OnnxHeadWriter writer)
+    {
+        var graph = writer.Graph;
+        var pooled = writer.Pool(Pooling, writer.EncoderHidden()); // [B, D]
+        var logits = writer.Backbone.Linear(pooled, writer.Weights.Get("classifier.weight"), writer.Weights.Get("classifier.bias")); // [B, C]
+        var probabilities = Label.HeadSize == 1
+            ? graph.Node("Sigmoid", [logits])
+            : graph.Node("Softmax", [logits], OnnxGraphBuilder.Attribute("axis", 1L));
+        writer.Output("logits", logits, perToken: false, Label.HeadSize);
+        writer.Output("probabilities", probabilities, perToken: false, Label.HeadSize);
+    }
 
     // *** Binary format ***
     // string: text column name

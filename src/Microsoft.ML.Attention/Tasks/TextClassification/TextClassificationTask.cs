@@ -1,6 +1,4 @@
-using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
-using Microsoft.ML.Attention.Training;
+using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -22,12 +20,12 @@ internal sealed class TextClassificationTask : ITaskDefinition
     };
 
     public void Validate(TransformerTextOptions options) =>
-        OptionsValidation.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
+        OptionChecks.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
             "must be null for TextClassification (its columns are PredictedLabel, Score and Probability, as ML.NET's evaluators expect)");
 
     public TaskSpec LoadSpec(BinaryReader reader) => TextClassificationSpec.Load(reader);
 
-    public TransformerTextTransformer Fit(FitSession session, IDataView input)
+    public TrainedTask Fit(FitSession session, IDataView input)
     {
         var options = session.Options;
         var host = session.Host;
@@ -57,17 +55,23 @@ internal sealed class TextClassificationTask : ITaskDefinition
         var tokenizer = session.Tokenizer(corpus);
         var config = session.Config(tokenizer);
         var spec = new TextClassificationSpec(options.TextColumnName, options.SecondTextColumnName, label, options.Pooling);
-        var network = session.Network(spec.Task, () => spec.CreateClassifier(config));
-        var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
-        session.LogTruncation(tokenizer, examples.Select(e => e.SecondText is null ? e.Text : e.Text + " " + e.SecondText).ToList(),
-            config.MaxSequenceLength, specialTokensPerRow: options.SecondTextColumnName is null ? 2 : 3);
+        var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
+        var model = spec.Bind(config, tokenizer, network, session.Device);
+
+        // One encoding pass: the truncation count, the length grouping and every epoch read these rows.
+        bool pair = options.SecondTextColumnName is not null;
+        List<TextClassificationTrainer.EncodedExample> Encode(List<LabeledText> rows) =>
+            rows.Select(e => new TextClassificationTrainer.EncodedExample(
+                TextClassificationForward.Encode(tokenizer, config.MaxSequenceLength, e.Text, e.SecondText, pair), e.Label)).ToList();
+        var encoded = Encode(examples);
+        session.LogTruncation(encoded.Select(e => e.Row).ToList(), config.MaxSequenceLength);
         if (options.FreezeEncoder)
             session.Log("FreezeEncoder: only the classification head is trained.");
 
-        var result = TextClassificationTrainer.Train(network, tokenizer, examples, validation, session.Settings,
+        var result = TextClassificationTrainer.Train(network, tokenizer.Special.Pad, encoded, validation is null ? null : Encode(validation), session.Settings,
             options.ValidationSet is null ? 0 : options.EarlyStoppingPatience, options.FreezeEncoder, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
-        return new TransformerTextTransformer(host, model, spec, options.InferenceBatchSize, options.InferencePrecision) { TrainingResult = result };
+        return new TrainedTask(model, options.InferencePrecision, result);
     }
 
     /// <summary>The input schema plus <c>PredictedLabel</c> and <c>Score</c> (and <c>Probability</c> for a Boolean label).</summary>

@@ -14,27 +14,26 @@ namespace Microsoft.ML.Attention.Tasks;
 internal static class TextClassificationTrainer
 {
     /// <param name="model">The classifier; <see cref="SequenceClassifier.ClassCount"/> 1 means binary.</param>
-    /// <param name="tokenizer">The model's tokenizer.</param>
-    /// <param name="examples">Training examples (labels in [0, C), or 0/1 for binary).</param>
+    /// <param name="padId">The tokenizer's pad id.</param>
+    /// <param name="examples">Training examples, encoded once by <c>Fit</c> (labels in [0, C), or 0/1 for binary).</param>
     /// <param name="validation">Validation examples, or null.</param>
     /// <param name="settings">Optimizer and schedule settings.</param>
     /// <param name="earlyStoppingPatience">Epochs without better validation accuracy before stopping; 0 = off.</param>
     /// <param name="freezeEncoder">true = only the head is trained; the backbone's weights stay as they are.</param>
     /// <param name="device">Where the model lives.</param>
     /// <param name="log">Progress lines.</param>
-    public static TrainingResult Train(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> examples,
-        IReadOnlyList<LabeledText>? validation, TrainingSettings settings, int earlyStoppingPatience, bool freezeEncoder, Device device, Action<string> log)
+    public static TrainingResult Train(SequenceClassifier model, int padId, IReadOnlyList<EncodedExample> examples,
+        IReadOnlyList<EncodedExample>? validation, TrainingSettings settings, int earlyStoppingPatience, bool freezeEncoder, Device device, Action<string> log)
     {
         foreach (var parameter in model.Backbone.parameters())
             parameter.requires_grad = !freezeEncoder;
         try
         {
-            Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings, device) : null;
+            Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, padId, validation, settings, device) : null;
             // Each batch is padded to its longest row: batches of similar length (TrainingLoop.LengthGroupedBatches) waste little.
-            int[] lengths = BatchEncoder.EncodedLengths(tokenizer, examples.Select(e => e.Text).ToList(), model.Backbone.Config.MaxSequenceLength, SecondTexts(examples));
             return TrainingLoop.Run(model, examples.Count, settings,
-                indices => Loss(model, tokenizer, indices.Select(i => examples[i]).ToList(), device, nn.Reduction.Mean),
-                validate, earlyStoppingPatience, log, exampleLength: i => lengths[i]);
+                indices => Loss(model, padId, indices.Select(i => examples[i]).ToList(), device, nn.Reduction.Mean),
+                validate, earlyStoppingPatience, log, exampleLength: i => examples[i].Row.Length);
         }
         finally
         {
@@ -43,10 +42,10 @@ internal static class TextClassificationTrainer
         }
     }
 
-    private static Tensor Loss(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, Device device, nn.Reduction reduction)
+    private static Tensor Loss(SequenceClassifier model, int padId, IReadOnlyList<EncodedExample> rows, Device device, nn.Reduction reduction)
     {
         using var scope = NewDisposeScope();
-        var logits = TextClassificationForward.Logits(model, tokenizer, rows.Select(r => r.Text).ToList(), SecondTexts(rows), device);   // [B, C]
+        var logits = TextClassificationForward.Logits(model, rows.Select(r => r.Row).ToList(), padId, device);   // [B, C]
         var labels = tensor(rows.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);           // [B]
         return LossOf(logits, labels, reduction).MoveToOuterDisposeScope();
     }
@@ -58,7 +57,7 @@ internal static class TextClassificationTrainer
         ? nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), labels.to(float32), reduction: reduction)
         : nn.functional.cross_entropy(logits, labels, reduction: reduction);
 
-    private static ValidationResult Evaluate(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<LabeledText> rows, TrainingSettings settings, Device device)
+    private static ValidationResult Evaluate(SequenceClassifier model, int padId, IReadOnlyList<EncodedExample> rows, TrainingSettings settings, Device device)
     {
         double lossSum = 0;
         long correct = 0;
@@ -67,7 +66,7 @@ internal static class TextClassificationTrainer
             settings.ThrowIfCancelled();
             using var scope = NewDisposeScope();
             var batch = rows.Skip(start).Take(settings.BatchSize).ToList();
-            var logits = TextClassificationForward.Logits(model, tokenizer, batch.Select(r => r.Text).ToList(), SecondTexts(batch), device);   // [B, C]
+            var logits = TextClassificationForward.Logits(model, batch.Select(r => r.Row).ToList(), padId, device);   // [B, C]
             var labels = tensor(batch.Select(r => (long)r.Label).ToArray(), dtype: int64, device: device);         // [B]
             var predicted = model.ClassCount == 1 ? logits.squeeze(1).gt(0).to(int64) : logits.argmax(1);           // [B]
             correct += predicted.eq(labels).sum().item<long>();
@@ -78,6 +77,6 @@ internal static class TextClassificationTrainer
         return new ValidationResult(loss, accuracy, $"accuracy {accuracy:P2}, loss {loss:F4} over {rows.Count} rows");
     }
 
-    private static List<string>? SecondTexts(IReadOnlyList<LabeledText> rows) =>
-        rows.Count > 0 && rows[0].SecondText is not null ? rows.Select(r => r.SecondText ?? "").ToList() : null;
+    /// <summary>A training or validation row, encoded once, with its class index.</summary>
+    public readonly record struct EncodedExample(EncodedRow Row, int Label);
 }

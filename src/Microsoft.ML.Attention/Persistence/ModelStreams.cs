@@ -1,59 +1,39 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention.Persistence;
 
 /// <summary>
-/// What a trained <see cref="TransformerTextTransformer"/> carries: the task, the network's config, the tokenizer and the
-/// task network (whose <c>"backbone"</c> part every task shares). Saved into and loaded from an ML.NET model stream.
+/// The streams every saved model has besides its task's settings (which the task's spec writes): the network's config, the tokenizer
+/// and the weights, with the checks that run before anything is allocated.
 /// </summary>
-internal sealed class TransformerTextModel : IDisposable
+internal static class ModelStreams
 {
     // *** Binary format (streams inside the transformer's model folder) ***
-    //   "Config.json"  : TransformerConfig as JSON (UTF-8)
+    //   "Config.json"  : a .NET BinaryWriter string (length-prefixed UTF-8) holding TransformerConfig as JSON. The name says JSON and the
+    //                    payload is JSON inside a BinaryWriter frame; kept as it is, since every saved model has this stream.
     //   "Tokenizer.bin": TextTokenizer.Save
     //   "Network.bin"  : TorchSharp module.save of the task network (state dict)
-    // The task's own settings (columns, head sizes, labels) are written by the transformer (see Tasks/TaskSpec).
     internal const string ConfigStream = "Config.json";
     internal const string TokenizerStream = "Tokenizer.bin";
     internal const string NetworkStream = "Network.bin";
 
-    public TransformerTextModel(TransformerTask task, TransformerConfig config, TextTokenizer tokenizer, TaskNetwork network, Device device)
-    {
-        Task = task;
-        Config = config;
-        Tokenizer = tokenizer;
-        Network = network.Module;
-        Backbone = network.Backbone;
-        Device = device;
-    }
-
-    public TransformerTask Task { get; }
-    public TransformerConfig Config { get; }
-    public TextTokenizer Tokenizer { get; }
-    public nn.Module Network { get; }
-    public Device Device { get; }
-
-    /// <summary>The encoder/decoder stack shared by every task network (part of <see cref="Network"/>).</summary>
-    public TransformerBackbone Backbone { get; }
-
-    public void SaveConfig(BinaryWriter writer) => writer.Write(Config.ToJson());
+    public static void SaveConfig(TransformerConfig config, BinaryWriter writer) => writer.Write(config.ToJson());
 
     public static TransformerConfig LoadConfig(BinaryReader reader) => TransformerConfig.FromJson(reader.ReadString());
 
-    public void SaveNetwork(BinaryWriter writer)
+    /// <summary>Writes the weights of <paramref name="network"/>, which lives on <paramref name="device"/>, always from the CPU (so that a model trained on a GPU loads anywhere).</summary>
+    public static void SaveNetwork(nn.Module network, Device device, BinaryWriter writer)
     {
-        // Weights are always written from the CPU so that a model trained on a GPU loads anywhere.
-        if (Device.type == DeviceType.CPU)
+        if (device.type == DeviceType.CPU)
         {
-            Network.save(writer);
+            network.save(writer);
             return;
         }
-        Network.to(CPU);
-        try { Network.save(writer); }
-        finally { Network.to(Device); }
+        network.to(CPU);
+        try { network.save(writer); }
+        finally { network.to(device); }
     }
 
     /// <summary>
@@ -87,6 +67,4 @@ internal sealed class TransformerTextModel : IDisposable
             throw new InvalidDataException($"The network weights in '{source}' do not match the saved config: {e.Message}", e);
         }
     }
-
-    public void Dispose() => Network.Dispose();
 }

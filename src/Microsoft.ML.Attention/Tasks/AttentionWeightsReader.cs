@@ -1,19 +1,18 @@
-using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Tokenization;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>Runs a model's backbone on one text with the reference attention path and copies out every layer's attention weights.</summary>
 internal static class AttentionWeightsReader
 {
     /// <summary>The weights of <paramref name="model"/> for <paramref name="text"/> (and <paramref name="secondText"/> of a pair).</summary>
-    public static AttentionWeights Read(TransformerTextModel model, string text, string? secondText)
+    public static AttentionWeights Read(TaskModel model, string text, string? secondText)
     {
         ArgumentNullException.ThrowIfNull(text);
-        bool causal = model.Task == TransformerTask.CausalLanguageModeling;
+        bool causal = model.Spec.IsDecoder;
         if (causal && secondText is not null)
-            throw new ArgumentException("A decoder (CausalLanguageModeling) reads one text; secondText must be null.", nameof(secondText));
+            throw new ArgumentException($"A decoder ({model.Task}) reads one text; secondText must be null.", nameof(secondText));
         int maxLength = model.Config.MaxSequenceLength;
         var batch = causal
             ? BatchEncoder.EncodeForDecoder(model.Tokenizer, [text], maxLength)

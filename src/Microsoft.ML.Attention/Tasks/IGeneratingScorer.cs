@@ -1,12 +1,11 @@
 using Microsoft.ML.Attention.Generation;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
-/// A scorer that continues text: <see cref="TransformerTextTransformer.Generate"/>, <see cref="TransformerTextTransformer.GenerateStream(string?, CancellationToken)"/>
-/// and <see cref="TransformerTextTransformer.Generation"/> work for the tasks whose scorer is one.
+/// A scorer that continues text: the transformer's <c>Generate</c>, <c>GenerateStream</c> and <c>Generation</c> work for the tasks whose scorer is one.
 /// </summary>
-internal interface IGeneratingScorer : IRowScorer
+internal interface IGeneratingScorer : ITaskScorer
 {
     /// <summary>A copy of the saved generation settings.</summary>
     GenerationOptions Generation { get; }

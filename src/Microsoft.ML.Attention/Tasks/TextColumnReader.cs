@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>Reads a text column of a data view into memory (missing values become empty strings).</summary>
 internal static class TextColumnReader

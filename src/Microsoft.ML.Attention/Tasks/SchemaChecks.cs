@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>Column checks with ML.NET's own schema-mismatch messages (they name the column, the expected and the actual type).</summary>
 internal static class SchemaChecks

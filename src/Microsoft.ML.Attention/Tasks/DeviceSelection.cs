@@ -2,7 +2,7 @@ using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Maps <see cref="TransformerDevice"/> and ML.NET's device settings (<c>MLContext.GpuDeviceId</c>, <c>MLContext.FallbackToCpu</c>, read

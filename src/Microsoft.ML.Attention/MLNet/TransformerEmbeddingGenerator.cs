@@ -19,10 +19,10 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
     internal TransformerEmbeddingGenerator(TransformerTextTransformer transformer, bool ownsTransformer)
     {
         ArgumentNullException.ThrowIfNull(transformer);
-        if (transformer.Task != TransformerTask.MaskedLanguageModeling || transformer.InputColumnNames.Count != 1)
+        if (!transformer.WritesEmbeddings)
         {
             throw new ArgumentException(
-                $"An embedding generator needs a transformer that writes sentence embeddings (task MaskedLanguageModeling or ImportEncoder); this one's task is {transformer.Task}.",
+                $"An embedding generator needs a transformer that writes one sentence embedding per text (e.g. task MaskedLanguageModeling or ImportEncoder); this one's task is {transformer.Task}, with columns {string.Join(", ", transformer.OutputColumnNames)}.",
                 nameof(transformer));
         }
         _transformer = transformer;
@@ -41,11 +41,17 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = texts.Skip(start).Take(_transformer.InferenceBatchSize).Select(text => new[] { text ?? "" }).ToList();
-            object[][] scored;
+            Tasks.ScoredRows scored;
             lock (_gate)
-                scored = _transformer.ScoreRows(batch);
-            foreach (var row in scored)
-                result.Add(new Embedding<float>(((VBuffer<float>)row[0]).DenseValues().ToArray()) { CreatedAt = DateTimeOffset.UtcNow });
+                scored = _transformer.ScoreRows(batch, cancellationToken);
+            int row = 0;
+            var embedding = (ValueGetter<VBuffer<float>>)_transformer.OutputColumns[0].MakeGetter(() => scored[0], () => row);
+            for (; row < scored.RowCount; row++)
+            {
+                VBuffer<float> vector = default;
+                embedding(ref vector);
+                result.Add(new Embedding<float>(vector.DenseValues().ToArray()) { CreatedAt = DateTimeOffset.UtcNow });
+            }
         }
         return Task.FromResult(result);
     }

@@ -6,7 +6,7 @@ using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// What every task's <c>Fit</c> shares: the seed, the device, the training settings, the log channel, the initial model,
@@ -14,7 +14,7 @@ namespace Microsoft.ML.Attention;
 /// </summary>
 internal sealed class FitSession : IDisposable
 {
-    private readonly InitialModel? _initial;
+    private readonly TaskModel? _initial;
     private readonly IProgressChannel _progress;
     private readonly CancellationToken _processExit;
     private TrainingProgress? _latest;
@@ -23,7 +23,8 @@ internal sealed class FitSession : IDisposable
     /// <param name="options">The estimator's options.</param>
     /// <param name="channel">The ML.NET log channel of this Fit.</param>
     /// <param name="processExit">Cancelled when the process exits or gets SIGINT/SIGTERM (see <see cref="ProcessExitGuard"/>).</param>
-    public FitSession(IHost host, TransformerTextOptions options, IChannel channel, CancellationToken processExit)
+    /// <param name="initial">The model <see cref="TransformerTextOptions.InitialModel"/> names, resolved by the ML.NET layer (owned by it), or null.</param>
+    public FitSession(IHost host, TransformerTextOptions options, IChannel channel, CancellationToken processExit, TaskModel? initial)
     {
         Host = host;
         _processExit = processExit;
@@ -32,7 +33,7 @@ internal sealed class FitSession : IDisposable
         CheckAlive();
         Seed = options.Seed ?? host.Rand.Next();
         Device = DeviceSelection.Resolve(options.Device, host, channel.Warning);
-        _initial = InitialModelLoader.Load(options);
+        _initial = initial;
         if (options.RetainFreedMemory && Training.NativeAllocator.RetainFreedMemory())
             channel.Info("Native allocator: freed memory is kept for reuse (RetainFreedMemory).");
         if (options.ThreadCount > 0)
@@ -106,7 +107,7 @@ internal sealed class FitSession : IDisposable
     /// The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from
     /// <paramref name="corpus"/>; the vocabulary file was checked when the estimator was created).
     /// </summary>
-    public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Model.Tokenizer ?? Options.Tokenizer switch
+    public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Tokenizer ?? Options.Tokenizer switch
     {
         TokenizerKind.Gpt2 => TextTokenizer.CreateGpt2(),
         TokenizerKind.WordPiece => TextTokenizer.CreateWordPiece(Options.VocabularyPath!, Options.LowerCase),
@@ -121,7 +122,7 @@ internal sealed class FitSession : IDisposable
     /// </summary>
     public TransformerConfig Config(TextTokenizer tokenizer)
     {
-        var config = _initial?.Model.Config ?? (Options.Model with { VocabularySize = tokenizer.VocabularySize });
+        var config = _initial?.Config ?? (Options.Model with { VocabularySize = tokenizer.VocabularySize });
         int length = Options.MaxSequenceLength;
         if (length > config.MaxSequenceLength && _initial is not null)
         {
@@ -144,7 +145,7 @@ internal sealed class FitSession : IDisposable
         var network = create();
         if (_initial is not null)
         {
-            var from = _initial.Model;
+            var from = _initial;
             bool whole = from.Task == task && SameShapes(from.Network, network);
             CopyWeights(whole ? from.Network : from.Backbone, whole ? network : network.Backbone);
             Channel.Info($"Starting from InitialModel {Options.InitialModel} ({(whole ? "whole network" : "backbone")}).");
@@ -154,12 +155,12 @@ internal sealed class FitSession : IDisposable
         return network;
     }
 
-    /// <summary>Logs how many rows are longer than the context (they are truncated).</summary>
-    public void LogTruncation(TextTokenizer tokenizer, IReadOnlyList<string> texts, int maxLength, int specialTokensPerRow)
+    /// <summary>Logs how many of the encoded rows were longer than the context (they are truncated), from the one encoding pass of <c>Fit</c>.</summary>
+    public void LogTruncation(IReadOnlyList<EncodedRow> rows, int maxLength)
     {
-        int truncated = texts.Count(t => tokenizer.Encode(t).Length > maxLength - specialTokensPerRow);
+        int truncated = rows.Count(r => r.Truncated);
         if (truncated > 0)
-            Channel.Info($"{truncated} of {texts.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
+            Channel.Info($"{truncated} of {rows.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
     }
 
     /// <summary>
@@ -203,11 +204,7 @@ internal sealed class FitSession : IDisposable
     /// <summary>Sends a training progress line to the ML.NET log.</summary>
     public void Log(string message) => Channel.Info(message);
 
-    public void Dispose()
-    {
-        _progress.Dispose();
-        _initial?.Dispose();
-    }
+    public void Dispose() => _progress.Dispose();
 
     /// <summary>The matrix-product type of <paramref name="precision"/> on <paramref name="device"/>: null = float32.</summary>
     internal static ScalarType? ComputeType(TrainingPrecision precision, Device device) => precision switch

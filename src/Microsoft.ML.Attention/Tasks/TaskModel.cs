@@ -1,0 +1,73 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Tokenization;
+using TorchSharp;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// A trained (or imported) model as the ML.NET layer holds it: the task's saved settings (<see cref="Spec"/>), the network's config, the
+/// tokenizer and the network itself on its device. The typed view is <see cref="TaskModel{TNetwork}"/>, which the task's own code uses;
+/// the ML.NET layer sees only what every task has.
+/// </summary>
+internal abstract class TaskModel : IDisposable
+{
+    protected TaskModel(TransformerConfig config, TextTokenizer tokenizer, torch.Device device)
+    {
+        Config = config;
+        Tokenizer = tokenizer;
+        Device = device;
+    }
+
+    /// <summary>The task's settings (columns, head sizes, labels), saved with the model.</summary>
+    public abstract TaskSpec Spec { get; }
+
+    public TransformerTask Task => Spec.Task;
+    public TransformerConfig Config { get; }
+    public TextTokenizer Tokenizer { get; }
+    public torch.Device Device { get; }
+
+    /// <summary>The whole task network (weights, device, save and load).</summary>
+    public torch.nn.Module Network => UntypedNetwork;
+
+    /// <summary>The encoder/decoder stack that every task network shares (part of <see cref="Network"/>).</summary>
+    public abstract TransformerBackbone Backbone { get; }
+
+    /// <summary>The scorer that fills the task's output columns, at <paramref name="precision"/> where the task supports it.</summary>
+    public abstract ITaskScorer CreateScorer(InferencePrecision precision);
+
+    /// <summary>Writes the network's weights (always from the CPU).</summary>
+    public void SaveNetwork(BinaryWriter writer) => ModelStreams.SaveNetwork(Network, Device, writer);
+
+    public void Dispose() => Network.Dispose();
+
+    private protected abstract torch.nn.Module UntypedNetwork { get; }
+}
+
+/// <summary>A <see cref="TaskModel"/> whose network keeps its type from the spec that made it to the scorer that runs it.</summary>
+/// <typeparam name="TNetwork">The task's head network (in <c>Modeling/</c>).</typeparam>
+internal sealed class TaskModel<TNetwork> : TaskModel where TNetwork : torch.nn.Module, ITaskNetwork
+{
+    private readonly TaskSpec<TNetwork> _spec;
+
+    public TaskModel(TaskSpec<TNetwork> spec, TransformerConfig config, TextTokenizer tokenizer, TNetwork network, torch.Device device)
+        : base(config, tokenizer, device)
+    {
+        _spec = spec;
+        Network = network;
+    }
+
+    public override TaskSpec Spec => _spec;
+
+    /// <summary>The task network, typed.</summary>
+    public new TNetwork Network { get; }
+
+    public override TransformerBackbone Backbone => Network.Backbone;
+
+    public override ITaskScorer CreateScorer(InferencePrecision precision) => _spec.CreateScorer(this, precision);
+
+    /// <summary>The network at <paramref name="precision"/>: itself for float32, a bfloat16 copy otherwise (owned by the result).</summary>
+    public InferenceNetwork<TNetwork> ForInference(InferencePrecision precision) => new(this, _spec, precision);
+
+    private protected override torch.nn.Module UntypedNetwork => Network;
+}
