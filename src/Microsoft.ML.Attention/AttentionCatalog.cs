@@ -148,7 +148,7 @@ public static class AttentionCatalog
     /// </code></example>
     public static TransformerTextEstimator AttentionTextClassifier(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
-        AttentionTextClassifier(catalog, new TransformerTextOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName, SecondTextColumnName = secondTextColumnName });
+        AttentionTextClassifier(catalog, new TransformerTextOptions { TextColumnName = textColumnName, TextClassification = { LabelColumnName = labelColumnName, SecondTextColumnName = secondTextColumnName } });
 
     /// <summary>A transformer text classifier with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.TextClassification"/> (the caller's object is not changed).</summary>
     /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
@@ -174,7 +174,7 @@ public static class AttentionCatalog
     /// </code></example>
     public static TransformerTextEstimator AttentionTextClassifier(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
-        AttentionTextClassifier(catalog, new TransformerTextOptions { LabelColumnName = labelColumnName, TextColumnName = textColumnName, SecondTextColumnName = secondTextColumnName });
+        AttentionTextClassifier(catalog, new TransformerTextOptions { TextColumnName = textColumnName, TextClassification = { LabelColumnName = labelColumnName, SecondTextColumnName = secondTextColumnName } });
 
     /// <summary>A transformer text classifier with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.TextClassification"/> (the caller's object is not changed).</summary>
     /// <param name="catalog">The binary trainers catalog (<c>mlContext.BinaryClassification.Trainers</c>).</param>

@@ -22,7 +22,7 @@ public enum TransformerTask
 
     /// <summary>
     /// Fine-tunes a sequence classifier (pooled encoder output, then a linear head) on the text column, or on a pair of text
-    /// columns (<see cref="TransformerTextOptions.SecondTextColumnName"/>), against <see cref="TransformerTextOptions.LabelColumnName"/>.
+    /// columns (<see cref="TextClassificationOptions.SecondTextColumnName"/>), against <see cref="TextClassificationOptions.LabelColumnName"/>.
     /// A key-typed label (multiclass) gives <c>PredictedLabel</c> (key) and <c>Score</c> (class probabilities); a Boolean label
     /// (binary) gives <c>PredictedLabel</c> (Boolean), <c>Score</c> (logit) and <c>Probability</c>, as ML.NET's evaluators expect.
     /// </summary>

@@ -107,9 +107,6 @@ public sealed class TransformerTextOptions
     /// </summary>
     public int GradientAccumulationSteps { get; set; } = 1;
 
-    /// <summary>Fraction of the tokens selected for prediction in masked language modelling (of those 80% masked, 10% random, 10% kept). Default: 0.15.</summary>
-    public double MaskProbability { get; set; } = 0.15;
-
     /// <summary>
     /// Optional held-out rows (same schema as the training data), evaluated whole before training and after every epoch: loss and
     /// perplexity for the language-modelling tasks, loss and accuracy (with early stopping, see <see cref="EarlyStoppingPatience"/>)
@@ -207,23 +204,21 @@ public sealed class TransformerTextOptions
     public GenerationOptions Generation { get; set; } = new();
 
     /// <summary>
-    /// The label column of <see cref="TransformerTask.TextClassification"/>: a key (multiclass, e.g. from <c>MapValueToKey</c>) or a
-    /// Boolean (binary). Rows whose key is missing (0) are skipped for training. Default: <c>"Label"</c>.
+    /// The label, pair and freezing settings of <see cref="TransformerTask.TextClassification"/>; see <see cref="TextClassificationOptions"/>
+    /// for each default. Ignored by the other tasks. Default: <c>new TextClassificationOptions()</c> (label column <c>Label</c>, single text).
     /// </summary>
-    public string LabelColumnName { get; set; } = "Label";
+    public TextClassificationOptions TextClassification { get; set; } = new();
 
     /// <summary>
-    /// The second text column of a sentence pair for <see cref="TransformerTask.TextClassification"/> (encoded as
-    /// <c>[Bos] first [Eos] second [Eos]</c>). Default: <c>null</c> (single text).
+    /// The masking of <see cref="TransformerTask.MaskedLanguageModeling"/>; see <see cref="MaskedLanguageModelingOptions"/> for each
+    /// default. Ignored by the other tasks. Default: <c>new MaskedLanguageModelingOptions()</c> (15% of the tokens).
     /// </summary>
-    public string? SecondTextColumnName { get; set; }
-
-    /// <summary>Train only the classification head and keep the encoder's weights (useful with <see cref="InitialModel"/>). Default: <c>false</c>.</summary>
-    public bool FreezeEncoder { get; set; }
+    public MaskedLanguageModelingOptions MaskedLanguageModeling { get; set; } = new();
 
     /// <summary>
-    /// With a <see cref="ValidationSet"/>: stop after this many epochs without a better validation score (accuracy for classification)
-    /// and keep the best epoch's weights; 0 trains every epoch and keeps the last weights. Default: 2.
+    /// With a <see cref="ValidationSet"/>: stop after this many epochs without a better validation score (accuracy for classification,
+    /// F1 for question answering, lower loss for the language-modelling tasks) and keep the best epoch's weights; 0 trains every epoch
+    /// and keeps the last weights. Default: 2.
     /// </summary>
     public int EarlyStoppingPatience { get; set; } = 2;
 

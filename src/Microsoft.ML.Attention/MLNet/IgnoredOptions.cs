@@ -14,9 +14,9 @@ internal static class IgnoredOptions
     /// <summary>One message per ignored option, naming the option and why it is ignored.</summary>
     public static IEnumerable<string> Find(TransformerTextOptions o, ITaskDefinition task)
     {
-        foreach (var (option, isSet) in TaskOptions.IsSet)
+        foreach (string option in TaskOptions.SetTaskSpecific(o))
         {
-            if (isSet(o) && !task.OptionsRead.Contains(option))
+            if (!task.OptionsRead.Contains(option))
                 yield return Message(option, $"Task {task.Task} does not read it");
         }
 

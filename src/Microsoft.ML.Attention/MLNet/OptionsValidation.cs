@@ -28,16 +28,12 @@ internal static class OptionsValidation
         Require(o.AdamBeta2 >= 0 && o.AdamBeta2 < 1, nameof(o.AdamBeta2), o.AdamBeta2, "must be in [0, 1)");
         Require(o.GradientClipNorm >= 0, nameof(o.GradientClipNorm), o.GradientClipNorm, "must be 0 (off) or positive");
         Require(o.GradientAccumulationSteps >= 1, nameof(o.GradientAccumulationSteps), o.GradientAccumulationSteps, "must be at least 1");
-        Require(o.MaskProbability > 0 && o.MaskProbability < 1, nameof(o.MaskProbability), o.MaskProbability, "must be in (0, 1)");
         Require(o.LogEverySteps >= 0, nameof(o.LogEverySteps), o.LogEverySteps, "must be 0 (off) or positive");
         Require(o.CheckpointEverySteps >= 1, nameof(o.CheckpointEverySteps), o.CheckpointEverySteps, "must be at least 1");
         Require(o.CheckpointDirectory is null || o.CheckpointDirectory.Trim().Length > 0, nameof(o.CheckpointDirectory), o.CheckpointDirectory,
             "must name a folder (or be null for no checkpoints)");
         Require(o.Generation is not null, nameof(o.Generation), o.Generation, "must be set");
         ValidateGeneration(o.Generation!);
-        Require(!string.IsNullOrWhiteSpace(o.LabelColumnName), nameof(o.LabelColumnName), o.LabelColumnName, "must name a column");
-        Require(o.SecondTextColumnName is null || (o.SecondTextColumnName.Trim().Length > 0 && o.SecondTextColumnName != o.TextColumnName),
-            nameof(o.SecondTextColumnName), o.SecondTextColumnName, "must be null or name a column other than TextColumnName");
         Require(Enum.IsDefined(o.TrainingPrecision), nameof(o.TrainingPrecision), o.TrainingPrecision, "is not a TrainingPrecision");
         Require(o.ThreadCount >= 0, nameof(o.ThreadCount), o.ThreadCount, "must be 0 (libtorch's setting) or positive");
         Require(Enum.IsDefined(o.InferencePrecision), nameof(o.InferencePrecision), o.InferencePrecision, "is not an InferencePrecision");

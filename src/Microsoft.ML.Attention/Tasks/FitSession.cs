@@ -186,8 +186,8 @@ internal sealed class FitSession : IDisposable
         new(nameof(o.MaxSequenceLength), o.MaxSequenceLength.ToString(CultureInfo.InvariantCulture)),
         new(nameof(o.TextColumnName), o.TextColumnName),
         new(nameof(o.Seed), o.Seed?.ToString(CultureInfo.InvariantCulture) ?? "none"),
-        new(nameof(o.MaskProbability), o.MaskProbability.ToString("R", CultureInfo.InvariantCulture)),
-        new(nameof(o.FreezeEncoder), o.FreezeEncoder.ToString()),
+        new("MaskProbability", o.MaskedLanguageModeling.MaskProbability.ToString("R", CultureInfo.InvariantCulture)),
+        new("FreezeEncoder", o.TextClassification.FreezeEncoder.ToString()),
     ];
 
     /// <summary>The metrics of the progress channel, in order.</summary>

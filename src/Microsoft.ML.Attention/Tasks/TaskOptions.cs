@@ -1,48 +1,40 @@
-using Microsoft.ML.Attention.Generation;
+using System.Reflection;
+using System.Text.Json;
 
 namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
-/// The <see cref="TransformerTextOptions"/> that only some tasks read, and whether the user set each one (a value other than its
-/// documented default). A task lists those it reads in <see cref="ITaskDefinition.OptionsRead"/>; the estimator reports the others.
+/// Which <see cref="TransformerTextOptions"/> the user set, found without a list of defaults: every public property is compared with a
+/// fresh <c>new TransformerTextOptions()</c> (a nested options object such as <see cref="TransformerTextOptions.QuestionAnswering"/> by
+/// its JSON form, so that a field added to it later is compared too). An option is task-specific when some registered task lists it in
+/// <see cref="ITaskDefinition.OptionsRead"/>; every other option applies to every task.
 /// </summary>
 internal static class TaskOptions
 {
-    public const string Pooling = nameof(TransformerTextOptions.Pooling);
-    public const string MaskProbability = nameof(TransformerTextOptions.MaskProbability);
-    public const string InferencePrecision = nameof(TransformerTextOptions.InferencePrecision);
-    public const string Generation = nameof(TransformerTextOptions.Generation);
-    public const string LabelColumnName = nameof(TransformerTextOptions.LabelColumnName);
-    public const string SecondTextColumnName = nameof(TransformerTextOptions.SecondTextColumnName);
-    public const string FreezeEncoder = nameof(TransformerTextOptions.FreezeEncoder);
-    public const string EarlyStoppingPatience = nameof(TransformerTextOptions.EarlyStoppingPatience);
-    public const string TextColumnName = nameof(TransformerTextOptions.TextColumnName);
-    public const string QuestionAnswering = nameof(TransformerTextOptions.QuestionAnswering);
-    public const string Progress = nameof(TransformerTextOptions.Progress);
-
     private static readonly TransformerTextOptions Defaults = new();
 
-    /// <summary>Each task-specific option with a test for "set to something other than its default".</summary>
-    public static IReadOnlyDictionary<string, Func<TransformerTextOptions, bool>> IsSet { get; } = new Dictionary<string, Func<TransformerTextOptions, bool>>
-    {
-        [Pooling] = o => o.Pooling != Defaults.Pooling,
-        [MaskProbability] = o => o.MaskProbability != Defaults.MaskProbability,
-        [InferencePrecision] = o => o.InferencePrecision != Defaults.InferencePrecision,
-        [Generation] = o => !IsDefault(o.Generation),
-        [LabelColumnName] = o => o.LabelColumnName != Defaults.LabelColumnName,
-        [SecondTextColumnName] = o => o.SecondTextColumnName is not null,
-        [FreezeEncoder] = o => o.FreezeEncoder,
-        [EarlyStoppingPatience] = o => o.EarlyStoppingPatience != Defaults.EarlyStoppingPatience,
-        [TextColumnName] = o => o.TextColumnName != Defaults.TextColumnName,
-        [QuestionAnswering] = o => !o.QuestionAnswering.IsDefault(),
-        [Progress] = o => o.Progress is not null,
-    };
+    private static readonly PropertyInfo[] Properties = typeof(TransformerTextOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance);
 
-    private static bool IsDefault(GenerationOptions options)
+    /// <summary>The options that at least one registered task reads and others do not need.</summary>
+    public static IReadOnlySet<string> TaskSpecific { get; } = TaskRegistry.All.SelectMany(t => t.OptionsRead).ToHashSet();
+
+    /// <summary>The task-specific options set to something other than their default in <paramref name="options"/>.</summary>
+    public static IEnumerable<string> SetTaskSpecific(TransformerTextOptions options) =>
+        Properties.Where(p => TaskSpecific.Contains(p.Name) && IsSet(p, options)).Select(p => p.Name);
+
+    /// <summary>Whether <paramref name="property"/> of <paramref name="options"/> differs from its default.</summary>
+    public static bool IsSet(PropertyInfo property, TransformerTextOptions options)
     {
-        var d = Defaults.Generation;
-        return options.MaxNewTokens == d.MaxNewTokens && options.Temperature == d.Temperature && options.TopK == d.TopK
-            && options.TopP == d.TopP && options.RepetitionPenalty == d.RepetitionPenalty && options.StopSequences.Count == 0
-            && options.Seed == d.Seed && options.UseKeyValueCache == d.UseKeyValueCache;
+        object? value = property.GetValue(options);
+        object? defaultValue = property.GetValue(Defaults);
+        if (value is null || defaultValue is null)
+            return !ReferenceEquals(value, defaultValue);
+        return IsOptionsObject(property.PropertyType)
+            ? JsonSerializer.Serialize(value, property.PropertyType) != JsonSerializer.Serialize(defaultValue, property.PropertyType)
+            : !Equals(value, defaultValue);
     }
+
+    // A nested options class of this library (QuestionAnswering, Generation, TextClassification, ...): compared by its contents.
+    private static bool IsOptionsObject(Type type) =>
+        type.IsClass && type != typeof(string) && type.Assembly == typeof(TaskOptions).Assembly && type.Name.EndsWith("Options", StringComparison.Ordinal);
 }

@@ -25,7 +25,6 @@ public static partial class SentimentModel
         mlContext.BinaryClassification.Trainers.AttentionTextClassifier(new TransformerTextOptions
         {
             TextColumnName = "Text",
-            LabelColumnName = "Label",
             InitialModel = MiniLmFiles.ModelPath,          // a BERT-family encoder exported to ONNX
             VocabularyPath = MiniLmFiles.VocabularyPath,   // its WordPiece vocabulary
             MaxSequenceLength = quick ? 32 : 64,           // yelp sentences are short

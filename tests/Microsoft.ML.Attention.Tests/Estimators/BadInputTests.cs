@@ -107,7 +107,6 @@ public class BadInputTests
     [InlineData("Epochs", 0)]
     [InlineData("BatchSize", -1)]
     [InlineData("LearningRate", 0)]
-    [InlineData("MaskProbability", 1.5)]
     [InlineData("GradientAccumulationSteps", 0)]
     public void Invalid_option_names_the_option_and_value(string option, double value)
     {
@@ -117,6 +116,16 @@ public class BadInputTests
         var error = Assert.ThrowsAny<ArgumentException>(() => new MLContext().Transforms.AttentionEncoder(options));
         Assert.Contains(option, error.Message);
         Assert.Contains(Convert.ChangeType(value, property.PropertyType).ToString()!, error.Message);
+    }
+
+    [Fact]
+    public void Invalid_mask_probability_names_the_nested_option_and_value()
+    {
+        var options = TinyModels.MaskedLm();
+        options.MaskedLanguageModeling.MaskProbability = 1.5;
+        var error = Assert.ThrowsAny<ArgumentException>(() => new MLContext().Transforms.AttentionEncoder(options));
+        Assert.Contains("MaskedLanguageModeling.MaskProbability", error.Message);
+        Assert.Contains("1.5", error.Message);
     }
 
     [Fact]

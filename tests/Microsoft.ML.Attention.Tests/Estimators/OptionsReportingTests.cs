@@ -35,14 +35,37 @@ public class OptionsReportingTests
     public void An_option_the_task_does_not_read_is_reported_as_a_warning_that_names_it()
     {
         var options = TinyModels.MaskedLm();
-        options.FreezeEncoder = true;
+        options.TextClassification.FreezeEncoder = true;
         options.EarlyStoppingPatience = 5;
 
         var warnings = WarningsOfConstruction(options);
 
         Assert.Equal(2, warnings.Count);
-        Assert.Contains(warnings, w => w.Contains("TransformerTextOptions.FreezeEncoder", StringComparison.Ordinal) && w.Contains("MaskedLanguageModeling", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("TransformerTextOptions.TextClassification", StringComparison.Ordinal) && w.Contains("MaskedLanguageModeling", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("TransformerTextOptions.EarlyStoppingPatience", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_field_of_a_nested_task_option_is_detected_without_a_list_of_defaults()
+    {
+        var options = TinyModels.MaskedLm();
+        options.QuestionAnswering.TopAnswerCount = 3;
+        options.Generation.StopSequences.Add("\n");
+
+        var warnings = WarningsOfConstruction(options);
+
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.Contains("TransformerTextOptions.QuestionAnswering", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("TransformerTextOptions.Generation", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Catalog_aliases_leave_the_callers_options_as_they_were()
+    {
+        var options = TextClassificationData.Tiny();
+        options.Task = TransformerTask.MaskedLanguageModeling;
+        new MLContext(seed: 1).BinaryClassification.Trainers.AttentionTextClassifier(options);
+        Assert.Equal(TransformerTask.MaskedLanguageModeling, options.Task);
     }
 
     [Fact]
@@ -76,8 +99,8 @@ public class OptionsReportingTests
     public void Options_that_the_task_reads_give_no_warning()
     {
         var options = TextClassificationData.Tiny();
-        options.FreezeEncoder = true;
-        options.SecondTextColumnName = "Second";
+        options.TextClassification.FreezeEncoder = true;
+        options.TextClassification.SecondTextColumnName = "Second";
         options.Pooling = Attention.Modeling.PoolingKind.FirstToken;
 
         Assert.Empty(WarningsOfConstruction(options));

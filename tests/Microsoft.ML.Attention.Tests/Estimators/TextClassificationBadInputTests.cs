@@ -10,7 +10,7 @@ public class TextClassificationBadInputTests
     {
         var ml = new MLContext(seed: 1);
         var options = Tiny(maxSteps: 1);
-        options.LabelColumnName = "Sentiment";
+        options.TextClassification.LabelColumnName = "Sentiment";
         var data = ml.Data.LoadFromEnumerable(TinyModels.YelpRows(8));
         var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.AttentionEncoder(options).Fit(data));
         Assert.Contains("Sentiment", error.Message);
@@ -46,7 +46,7 @@ public class TextClassificationBadInputTests
         var keyed = keys.Transform(ml.Data.LoadFromEnumerable(rows));   // "short" was not seen: key 0 (missing)
         int shortRows = rows.Count(r => r.Category == "short");
         var options = Tiny(maxSteps: 1);
-        options.LabelColumnName = "Category";
+        options.TextClassification.LabelColumnName = "Category";
         var messages = new List<string>();
         ml.Log += (_, e) => messages.Add(e.Message);
         using var model = ml.Transforms.AttentionEncoder(options).Fit(keyed);
@@ -61,7 +61,7 @@ public class TextClassificationBadInputTests
         var ml = new MLContext(seed: 1);
         var rows = YelpCategories(40).Where(r => r.Category != "short").ToList();
         var options = Tiny(maxSteps: 2);
-        options.LabelColumnName = "Category";
+        options.TextClassification.LabelColumnName = "Category";
         var model = ml.Transforms.Conversion.MapValueToKey("Category").Append(ml.Transforms.AttentionEncoder(options)).Fit(ml.Data.LoadFromEnumerable(rows));
 
         var test = rows.Take(6).Append(new CategoryRow { Text = "a label the model never saw", Category = "neutral" }).ToList();
@@ -80,13 +80,13 @@ public class TextClassificationBadInputTests
         output.OutputColumnName = "Prediction";
         Assert.Contains("OutputColumnName", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.AttentionEncoder(output)).Message);
         var pair = Tiny();
-        pair.SecondTextColumnName = "Text";
+        pair.TextClassification.SecondTextColumnName = "Text";
         Assert.Contains("SecondTextColumnName", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.AttentionEncoder(pair)).Message);
         var patience = Tiny();
         patience.EarlyStoppingPatience = -1;
         Assert.Contains("EarlyStoppingPatience", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.AttentionEncoder(patience)).Message);
         var label = Tiny();
-        label.LabelColumnName = " ";
+        label.TextClassification.LabelColumnName = " ";
         Assert.Contains("LabelColumnName", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.AttentionEncoder(label)).Message);
     }
 
@@ -95,7 +95,7 @@ public class TextClassificationBadInputTests
     {
         var ml = new MLContext(seed: 1);
         var options = Tiny(maxSteps: 1);
-        options.SecondTextColumnName = "Hypothesis";
+        options.TextClassification.SecondTextColumnName = "Hypothesis";
         var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(TinyModels.YelpRows(8))));
         Assert.Contains("Hypothesis", error.Message);
     }

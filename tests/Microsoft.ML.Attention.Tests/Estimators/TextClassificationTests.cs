@@ -39,7 +39,7 @@ public class TextClassificationTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(YelpCategories(64));
         var options = Tiny(maxSteps: 2);
-        options.LabelColumnName = "Category";
+        options.TextClassification.LabelColumnName = "Category";
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Category")
             .Append(ml.Transforms.AttentionEncoder(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedCategory", "PredictedLabel"));
@@ -71,7 +71,7 @@ public class TextClassificationTests
         var yelp = TinyModels.YelpRows(40);
         var rows = yelp.Select((r, i) => new PairRow { Text = r.Text, Second = yelp[(i + 1) % yelp.Count].Text, Label = r.Label }).ToList();
         var options = Tiny(maxSteps: 3);
-        options.SecondTextColumnName = "Second";
+        options.TextClassification.SecondTextColumnName = "Second";
         using var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows));
         Assert.Equal(["Text", "Second"], model.InputColumnNames);
 
@@ -88,7 +88,7 @@ public class TextClassificationTests
         var yelp = TinyModels.YelpRows(24);
         var rows = yelp.Select((r, i) => new PairRow { Text = r.Text, Second = yelp[(i + 5) % yelp.Count].Text, Label = r.Label }).ToList();
         var options = Tiny(maxSteps: 3);
-        options.SecondTextColumnName = "Second";
+        options.TextClassification.SecondTextColumnName = "Second";
         var data = ml.Data.LoadFromEnumerable(rows);
         using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
         var expected = model.Transform(data).GetColumn<float>("Probability").ToArray();
@@ -149,7 +149,7 @@ public class TextClassificationTests
         var keyed = ml.Transforms.Conversion.MapValueToKey("Category").Fit(ml.Data.LoadFromEnumerable(rows))
             .Transform(ml.Data.LoadFromEnumerable(rows));
         var options = Tiny(maxSteps: 3);
-        options.LabelColumnName = "Category";
+        options.TextClassification.LabelColumnName = "Category";
         using var model = ml.Transforms.AttentionEncoder(options).Fit(keyed);
         var texts = rows.Take(10).Select(r => r.Text).Concat([""]).ToList();
         var data = TinyModels.Texts(ml, texts);
@@ -176,7 +176,7 @@ public class TextClassificationTests
         var ml = new MLContext(seed: 1);
         var rows = YelpCategories(40);
         var options = Tiny(maxSteps: 2);
-        options.LabelColumnName = "Category";
+        options.TextClassification.LabelColumnName = "Category";
         options.InferenceBatchSize = 7;
         var data = ml.Data.LoadFromEnumerable(rows);
         var model = ml.Transforms.Conversion.MapValueToKey("Category").Append(ml.Transforms.AttentionEncoder(options)).Fit(data);
@@ -209,7 +209,7 @@ public class TextClassificationTests
         using var encoder = ml.Transforms.AttentionEncoder(encoderOptions).Fit(data);
         var options = Tiny(maxSteps: 3);
         options.InitialModel = encoder;
-        options.FreezeEncoder = true;
+        options.TextClassification.FreezeEncoder = true;
         var messages = new List<string>();
         ml.Log += (_, e) => messages.Add(e.Message);
         using var classifier = ml.Transforms.AttentionEncoder(options).Fit(data);

@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tests.Causal;
 using Microsoft.ML.Attention.Tests.QuestionAnswering;
 using Microsoft.ML.Attention.Training;

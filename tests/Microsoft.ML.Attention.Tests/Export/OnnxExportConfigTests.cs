@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Modeling;
-using Microsoft.ML.Attention.Persistence;
+using Microsoft.ML.Attention.Generation;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Persistence.Export;
 using Microsoft.ML.Attention.Tests.Modeling;
 using Microsoft.ML.Attention.Tokenization;
@@ -38,13 +39,13 @@ public sealed class OnnxExportConfigTests
             using var noGrad = no_grad();
             var (ids, mask) = batch.ToTensors(CPU);
             var types = config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(CPU) : null;
-            Record(worst, "classifier", Compare(TaskNetwork.Of(classifier), batch, ("logits", classifier.forward(ids, mask, types)),
+            Record(worst, "classifier", Compare(classifier, ClassifierHead(3, classifier.PoolingKind), batch, ("logits", classifier.forward(ids, mask, types)),
                 ("probabilities", classifier.forward(ids, mask, types).softmax(1))));
-            Record(worst, "binary", Compare(TaskNetwork.Of(binary), batch, ("logits", binary.forward(ids, mask, types)),
+            Record(worst, "binary", Compare(binary, ClassifierHead(1, binary.PoolingKind), batch, ("logits", binary.forward(ids, mask, types)),
                 ("probabilities", binary.forward(ids, mask, types).sigmoid())));
             var (start, end) = span.forward(ids, mask, types);
-            Record(worst, "span", Compare(TaskNetwork.Of(span), batch, ("start_logits", start), ("end_logits", end)));
-            Record(worst, "causal", Compare(TaskNetwork.Of(language), batch, ("logits", language.forward(ids, mask))));
+            Record(worst, "span", Compare(span, SpanHead, batch, ("start_logits", start), ("end_logits", end)));
+            Record(worst, "causal", Compare(language, CausalHead, batch, ("logits", language.forward(ids, mask))));
         }
         Assert.True(worst.Values.All(w => w <= Tolerance), $"{name}: max |library - ONNX Runtime| per head: {string.Join(", ", worst.Select(p => $"{p.Key} {p.Value:E2}"))}");
     }
@@ -53,13 +54,13 @@ public sealed class OnnxExportConfigTests
     public void Bert_layout_is_written_with_Hugging_Face_names_and_other_layouts_with_state_dict_keys()
     {
         using var bert = new SequenceClassifier(Config("bert"), classCount: 2);
-        var bertNames = OnnxExporter.Build(TaskNetwork.Of(bert), null).Graph.Initializer.Select(i => i.Name).ToHashSet();
+        var bertNames = OnnxExporter.Build(bert, bert.Backbone.Config, ClassifierHead(2, bert.PoolingKind)).Graph.Initializer.Select(i => i.Name).ToHashSet();
         Assert.Contains("embeddings.word_embeddings.weight", bertNames);
         Assert.Contains("encoder.layer.1.attention.self.key.bias", bertNames);
         Assert.Contains("classifier.weight", bertNames);
 
         using var llama = new CausalLanguageModel(Config("llama"));
-        var llamaNames = OnnxExporter.Build(TaskNetwork.Of(llama), null).Graph.Initializer.Select(i => i.Name).ToHashSet();
+        var llamaNames = OnnxExporter.Build(llama, llama.Backbone.Config, CausalHead).Graph.Initializer.Select(i => i.Name).ToHashSet();
         Assert.Contains("backbone.layers.0.attention.qkv_proj.weight", llamaNames);
         Assert.Contains("backbone.layers.0.feed_forward.w3.weight", llamaNames);
         Assert.DoesNotContain(llamaNames, n => n.StartsWith("encoder.", StringComparison.Ordinal));
@@ -72,12 +73,22 @@ public sealed class OnnxExportConfigTests
         var error = Assert.Throws<NotSupportedException>(() => OnnxBackboneWriter.RequireSupported(config));
         Assert.Contains("TransformerConfig.PositionalEncoding = 7", error.Message, StringComparison.Ordinal);
 
-        using var languageModel = new MaskedLanguageModel(Config("gpt"));
-        string path = ExportedModel.TempPath("mlm-head");
-        var headError = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(TaskNetwork.Of(languageModel), embedding: null, path));
-        Assert.Contains(nameof(MaskedLanguageModel), headError.Message, StringComparison.Ordinal);
+        using var languageModel = new CausalLanguageModel(config with { PositionalEncoding = PositionalEncodingKind.Learned });
+        string path = ExportedModel.TempPath("unsupported-pooling");
+        var poolingError = Assert.Throws<NotSupportedException>(() =>
+            OnnxExporter.Export(languageModel, languageModel.Backbone.Config, writer => writer.Pool((PoolingKind)9, writer.EncoderHidden()), path));
+        Assert.Contains("pooling 9", poolingError.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
+
+    // The heads as the tasks' specs write them (TaskSpec.WriteOnnxOutputs).
+    private static Action<OnnxHeadWriter> ClassifierHead(int headSize, PoolingKind pooling) =>
+        new TextClassificationSpec("Text", null, new TextClassificationLabel(isBinary: headSize == 1, classCount: Math.Max(2, headSize), keyValues: null), pooling).WriteOnnxOutputs;
+
+    private static Action<OnnxHeadWriter> SpanHead =>
+        new QuestionAnsweringSpec("Question", "Context", documentStride: 128, maxAnswerLength: 30, maxQuestionLength: 64, topAnswerCount: 1).WriteOnnxOutputs;
+
+    private static Action<OnnxHeadWriter> CausalHead => new CausalLanguageModelingSpec("Prompt", "GeneratedText", new GenerationOptions()).WriteOnnxOutputs;
 
     private static TransformerConfig Config(string name)
     {
@@ -125,10 +136,11 @@ public sealed class OnnxExportConfigTests
     }
 
     /// <summary>Exports <paramref name="network"/>, runs it on <paramref name="batch"/>, and returns the largest difference over the named outputs.</summary>
-    private static double Compare(TaskNetwork network, EncodedBatch batch, params (string Name, Tensor Value)[] expected)
+    private static double Compare<TNetwork>(TNetwork network, Action<OnnxHeadWriter> head, EncodedBatch batch, params (string Name, Tensor Value)[] expected)
+        where TNetwork : nn.Module, ITaskNetwork
     {
         string path = ExportedModel.TempPath("config");
-        OnnxExporter.Export(network, embedding: null, path);
+        OnnxExporter.Export(network, network.Backbone.Config, head, path);
         try
         {
             using var exported = new ExportedModel(path);

@@ -73,7 +73,7 @@ public sealed class OnnxExportTaskTests
         var rows = TextClassificationData.YelpCategories(64);
         var keyed = ml.Transforms.Conversion.MapValueToKey("Category").Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
         var options = TextClassificationData.Tiny(maxSteps: 3);
-        options.LabelColumnName = "Category";
+        options.TextClassification.LabelColumnName = "Category";
         using var transformer = ml.Transforms.AttentionEncoder(options).Fit(keyed);
         var scores = transformer.Transform(TinyModels.Texts(ml, Sentences)).GetColumn<float[]>("Score").ToArray();
         using var exported = Export(transformer, "multiclass");

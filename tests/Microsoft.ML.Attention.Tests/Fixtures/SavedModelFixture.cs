@@ -54,7 +54,7 @@ public sealed class SavedModelFixture
         new("text-classification-multiclass", ["PredictedLabel", "Score"], null, Singles(Probes), ml =>
         {
             var options = TextClassificationData.Tiny(maxSteps: 4);
-            options.LabelColumnName = "Category";
+            options.TextClassification.LabelColumnName = "Category";
             var data = ml.Data.LoadFromEnumerable(TextClassificationData.YelpCategories(64));
             var keyed = ml.Transforms.Conversion.MapValueToKey("Category").Fit(data).Transform(data);
             return ml.Transforms.AttentionEncoder(options).Fit(keyed);
@@ -63,7 +63,7 @@ public sealed class SavedModelFixture
             Probes.Select(p => (p, "the second text of " + p)).ToArray(), ml =>
         {
             var options = TextClassificationData.Tiny(maxSteps: 4);
-            options.SecondTextColumnName = "Second";
+            options.TextClassification.SecondTextColumnName = "Second";
             var yelp = TinyModels.YelpRows(48);
             var rows = yelp.Select((r, i) => new TextClassificationData.PairRow { Text = r.Text, Second = yelp[(i + 1) % yelp.Count].Text, Label = r.Label });
             return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows.ToList()));

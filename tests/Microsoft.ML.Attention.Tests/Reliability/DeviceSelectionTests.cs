@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.Fixtures;
 using TorchSharp;

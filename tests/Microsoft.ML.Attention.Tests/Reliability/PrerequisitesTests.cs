@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.MLNet;
 using System.Reflection;
 
 namespace Microsoft.ML.Attention.Tests.Reliability;

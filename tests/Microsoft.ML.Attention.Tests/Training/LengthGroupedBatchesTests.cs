@@ -56,7 +56,7 @@ public class LengthGroupedBatchesTests
         // What TextClassificationTrainer and MaskedLanguageModelingTrainer hand the loop: the encoded length of each real row.
         var texts = TinyModels.YelpRows(1000).Select(r => r.Text).ToList();
         var tokenizer = TextTokenizer.CreateCharacter(texts);
-        int[] lengths = BatchEncoder.EncodedLengths(tokenizer, texts, maxLength: 64);
+        int[] lengths = texts.Select(t => BatchEncoder.EncodeRow(tokenizer, t, null, maxLength: 64).Length).ToArray();
         Assert.Equal(texts.Select(t => BatchEncoder.EncodeForEncoder(tokenizer, [t], 64).SequenceLength), lengths);
 
         var order = Enumerable.Range(0, texts.Count).ToArray();

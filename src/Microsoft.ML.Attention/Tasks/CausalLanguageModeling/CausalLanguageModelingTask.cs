@@ -15,7 +15,11 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
 
     public TransformerTask Task => TransformerTask.CausalLanguageModeling;
 
-    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string> { TaskOptions.TextColumnName, TaskOptions.Generation, TaskOptions.Progress };
+    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
+    {
+        nameof(TransformerTextOptions.TextColumnName), nameof(TransformerTextOptions.OutputColumnName), nameof(TransformerTextOptions.Generation),
+        nameof(TransformerTextOptions.ValidationSet),
+    };
 
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {

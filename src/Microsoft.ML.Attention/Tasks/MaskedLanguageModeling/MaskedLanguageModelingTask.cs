@@ -14,7 +14,19 @@ internal sealed class MaskedLanguageModelingTask : ITaskDefinition
 
     public TransformerTask Task => TransformerTask.MaskedLanguageModeling;
 
-    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string> { TaskOptions.TextColumnName, TaskOptions.Pooling, TaskOptions.MaskProbability, TaskOptions.InferencePrecision, TaskOptions.Progress };
+    public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
+    {
+        nameof(TransformerTextOptions.TextColumnName), nameof(TransformerTextOptions.OutputColumnName), nameof(TransformerTextOptions.Pooling),
+        nameof(TransformerTextOptions.InferencePrecision), nameof(TransformerTextOptions.MaskedLanguageModeling), nameof(TransformerTextOptions.ValidationSet),
+    };
+
+    public void Validate(TransformerTextOptions options)
+    {
+        var mlm = options.MaskedLanguageModeling;
+        OptionChecks.Require(mlm is not null, nameof(options.MaskedLanguageModeling), mlm, "must be set");
+        OptionChecks.Require(mlm!.MaskProbability > 0 && mlm.MaskProbability < 1, nameof(options.MaskedLanguageModeling) + "." + nameof(mlm.MaskProbability),
+            mlm.MaskProbability, "must be in (0, 1)");
+    }
 
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {
@@ -45,7 +57,7 @@ internal sealed class MaskedLanguageModelingTask : ITaskDefinition
             session.Log($"Skipped {rows.Count - trainable.Count} empty row(s) for training.");
         var validation = validationTexts?.Select(t => BatchEncoder.EncodeRow(tokenizer, t, null, config.MaxSequenceLength)).ToList();
         var result = MaskedLanguageModelingTrainer.Train(network, tokenizer, trainable, validation,
-            session.Settings, options.MaskProbability, session.Device, session.Log);
+            session.Settings, options.MaskedLanguageModeling.MaskProbability, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
         return new TrainedTask(model, options.InferencePrecision, result);
     }

@@ -45,12 +45,4 @@ public sealed class QuestionAnsweringOptions
     public int TopAnswerCount { get; set; } = 1;
 
     internal QuestionAnsweringOptions Clone() => (QuestionAnsweringOptions)MemberwiseClone();
-
-    internal bool IsDefault()
-    {
-        var d = new QuestionAnsweringOptions();
-        return QuestionColumnName == d.QuestionColumnName && ContextColumnName == d.ContextColumnName && AnswerColumnName == d.AnswerColumnName
-            && AnswerStartColumnName == d.AnswerStartColumnName && DocumentStride == d.DocumentStride && MaxAnswerLength == d.MaxAnswerLength
-            && MaxQuestionLength == d.MaxQuestionLength && TopAnswerCount == d.TopAnswerCount;
-    }
 }

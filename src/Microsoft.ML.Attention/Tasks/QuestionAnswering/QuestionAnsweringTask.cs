@@ -14,7 +14,8 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
 
     public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
     {
-        TaskOptions.QuestionAnswering, TaskOptions.InferencePrecision, TaskOptions.EarlyStoppingPatience, TaskOptions.Progress,
+        nameof(TransformerTextOptions.QuestionAnswering), nameof(TransformerTextOptions.InferencePrecision), nameof(TransformerTextOptions.ValidationSet),
+        nameof(TransformerTextOptions.EarlyStoppingPatience),
     };
 
     public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) =>

@@ -11,7 +11,7 @@ internal sealed class TextClassificationLabel
 {
     private const string ExpectedType = "Boolean or Key (e.g. from MapValueToKey)";
 
-    private TextClassificationLabel(bool isBinary, int classCount, LabelKeyValues? keyValues)
+    internal TextClassificationLabel(bool isBinary, int classCount, LabelKeyValues? keyValues)
     {
         IsBinary = isBinary;
         ClassCount = classCount;

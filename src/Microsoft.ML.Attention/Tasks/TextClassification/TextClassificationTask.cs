@@ -15,13 +15,25 @@ internal sealed class TextClassificationTask : ITaskDefinition
 
     public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
     {
-        TaskOptions.TextColumnName, TaskOptions.Pooling, TaskOptions.InferencePrecision, TaskOptions.LabelColumnName, TaskOptions.SecondTextColumnName,
-        TaskOptions.FreezeEncoder, TaskOptions.EarlyStoppingPatience, TaskOptions.Progress,
+        nameof(TransformerTextOptions.TextColumnName), nameof(TransformerTextOptions.Pooling), nameof(TransformerTextOptions.InferencePrecision),
+        nameof(TransformerTextOptions.TextClassification), nameof(TransformerTextOptions.ValidationSet), nameof(TransformerTextOptions.EarlyStoppingPatience),
     };
 
-    public void Validate(TransformerTextOptions options) =>
+    public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) => options.TextClassification.SecondTextColumnName is { } second
+        ? [options.TextColumnName, second]
+        : [options.TextColumnName];
+
+    public void Validate(TransformerTextOptions options)
+    {
         OptionChecks.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
             "must be null for TextClassification (its columns are PredictedLabel, Score and Probability, as ML.NET's evaluators expect)");
+        var tc = options.TextClassification;
+        OptionChecks.Require(tc is not null, nameof(options.TextClassification), tc, "must be set");
+        const string prefix = nameof(TransformerTextOptions.TextClassification) + ".";
+        OptionChecks.Require(!string.IsNullOrWhiteSpace(tc!.LabelColumnName), prefix + nameof(tc.LabelColumnName), tc.LabelColumnName, "must name a column");
+        OptionChecks.Require(tc.SecondTextColumnName is null || (tc.SecondTextColumnName.Trim().Length > 0 && tc.SecondTextColumnName != options.TextColumnName),
+            prefix + nameof(tc.SecondTextColumnName), tc.SecondTextColumnName, "must be null or name a column other than TextColumnName");
+    }
 
     public TaskSpec LoadSpec(BinaryReader reader) => TextClassificationSpec.Load(reader);
 
@@ -29,47 +41,44 @@ internal sealed class TextClassificationTask : ITaskDefinition
     {
         var options = session.Options;
         var host = session.Host;
-        var label = TextClassificationLabel.FromSchema(host, input.Schema, options.LabelColumnName, nameof(input));
-        if (options.SecondTextColumnName is { } secondColumn)
-            SchemaChecks.CheckTextColumn(host, input.Schema, secondColumn, nameof(input));
+        var label = TextClassificationLabel.FromSchema(host, input.Schema, options.TextClassification.LabelColumnName, nameof(input));
         var examples = ReadExamples(session, input, label, "training data");
         var classCounts = examples.GroupBy(e => e.Label).OrderBy(g => g.Key).ToList();
         if (classCounts.Count < 2)
-            throw host.Except($"Label column '{options.LabelColumnName}' has a single class ({label.ClassName(classCounts[0].Key)}) in the training data: classification needs rows of at least two classes.");
+            throw host.Except($"Label column '{options.TextClassification.LabelColumnName}' has a single class ({label.ClassName(classCounts[0].Key)}) in the training data: classification needs rows of at least two classes.");
         session.Log($"Training rows per class: {string.Join(", ", classCounts.Select(g => $"{label.ClassName(g.Key)} {g.Count()}"))}.");
 
         List<LabeledText>? validation = null;
         if (options.ValidationSet is { } validationSet)
         {
             const string parameter = nameof(TransformerTextOptions.ValidationSet);
-            SchemaChecks.CheckTextColumn(host, validationSet.Schema, options.TextColumnName, parameter);
-            if (options.SecondTextColumnName is { } second)
-                SchemaChecks.CheckTextColumn(host, validationSet.Schema, second, parameter);
-            var validationLabel = TextClassificationLabel.FromSchema(host, validationSet.Schema, options.LabelColumnName, parameter);
+            foreach (string column in InputColumnNames(options))
+                SchemaChecks.CheckTextColumn(host, validationSet.Schema, column, parameter);
+            var validationLabel = TextClassificationLabel.FromSchema(host, validationSet.Schema, options.TextClassification.LabelColumnName, parameter);
             if (!validationLabel.SameKind(label))
-                throw host.Except($"{parameter}'s label column '{options.LabelColumnName}' is {validationLabel}; the training data's is {label}.");
+                throw host.Except($"{parameter}'s label column '{options.TextClassification.LabelColumnName}' is {validationLabel}; the training data's is {label}.");
             validation = ReadExamples(session, validationSet, label, parameter);
         }
 
         var corpus = examples.SelectMany(e => e.SecondText is null ? [e.Text] : new[] { e.Text, e.SecondText }).ToList();
         var tokenizer = session.Tokenizer(corpus);
         var config = session.Config(tokenizer);
-        var spec = new TextClassificationSpec(options.TextColumnName, options.SecondTextColumnName, label, options.Pooling);
+        var spec = new TextClassificationSpec(options.TextColumnName, options.TextClassification.SecondTextColumnName, label, options.Pooling);
         var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
         var model = spec.Bind(config, tokenizer, network, session.Device);
 
         // One encoding pass: the truncation count, the length grouping and every epoch read these rows.
-        bool pair = options.SecondTextColumnName is not null;
+        bool pair = options.TextClassification.SecondTextColumnName is not null;
         List<TextClassificationTrainer.EncodedExample> Encode(List<LabeledText> rows) =>
             rows.Select(e => new TextClassificationTrainer.EncodedExample(
                 TextClassificationForward.Encode(tokenizer, config.MaxSequenceLength, e.Text, e.SecondText, pair), e.Label)).ToList();
         var encoded = Encode(examples);
         session.LogTruncation(encoded.Select(e => e.Row).ToList(), config.MaxSequenceLength);
-        if (options.FreezeEncoder)
+        if (options.TextClassification.FreezeEncoder)
             session.Log("FreezeEncoder: only the classification head is trained.");
 
         var result = TextClassificationTrainer.Train(network, tokenizer.Special.Pad, encoded, validation is null ? null : Encode(validation), session.Settings,
-            options.ValidationSet is null ? 0 : options.EarlyStoppingPatience, options.FreezeEncoder, session.Device, session.Log);
+            options.ValidationSet is null ? 0 : options.EarlyStoppingPatience, options.TextClassification.FreezeEncoder, session.Device, session.Log);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
         return new TrainedTask(model, options.InferencePrecision, result);
     }
@@ -77,9 +86,7 @@ internal sealed class TextClassificationTask : ITaskDefinition
     /// <summary>The input schema plus <c>PredictedLabel</c> and <c>Score</c> (and <c>Probability</c> for a Boolean label).</summary>
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {
-        if (options.SecondTextColumnName is { } second)
-            SchemaChecks.CheckTextColumn(host, inputSchema, second, nameof(inputSchema));
-        var label = TextClassificationLabel.CheckShape(host, inputSchema, options.LabelColumnName, nameof(inputSchema));
+        var label = TextClassificationLabel.CheckShape(host, inputSchema, options.TextClassification.LabelColumnName, nameof(inputSchema));
         var columns = inputSchema.ToDictionary(c => c.Name);
         if (label.ItemType is BooleanDataViewType)
         {
@@ -106,11 +113,11 @@ internal sealed class TextClassificationTask : ITaskDefinition
     private static List<LabeledText> ReadExamples(FitSession session, IDataView data, TextClassificationLabel label, string source)
     {
         var options = session.Options;
-        var (examples, missing) = LabeledTextReader.Read(data, options.TextColumnName, options.SecondTextColumnName, options.LabelColumnName, label);
+        var (examples, missing) = LabeledTextReader.Read(data, options.TextColumnName, options.TextClassification.SecondTextColumnName, options.TextClassification.LabelColumnName, label);
         if (missing > 0)
-            session.Log($"Skipped {missing} of {examples.Count + missing} rows of the {source} whose label in column '{options.LabelColumnName}' is missing (key 0).");
+            session.Log($"Skipped {missing} of {examples.Count + missing} rows of the {source} whose label in column '{options.TextClassification.LabelColumnName}' is missing (key 0).");
         if (examples.Count == 0)
-            throw session.Host.Except($"The {source} has no row with a label in column '{options.LabelColumnName}' ({missing} rows have a missing label).");
+            throw session.Host.Except($"The {source} has no row with a label in column '{options.TextClassification.LabelColumnName}' ({missing} rows have a missing label).");
         return examples;
     }
 
