@@ -11,8 +11,8 @@ public enum InferencePrecision
 
     /// <summary>
     /// Weights and activations in bfloat16 (a copy of the float32 weights made once, so the model holds both): libtorch runs the
-    /// matrix products through oneDNN on the CPU's bf16 instructions (AVX512-BF16 or AMX), 1.6 to 1.8 times float32's rows/s in the
-    /// project's benchmark. On a CPU without them libtorch still runs bf16, but emulated and slower than float32 (see
+    /// matrix products through oneDNN on the CPU's bf16 instructions (AVX512-BF16 or AMX), faster than float32 there (docs/performance.md
+    /// has the measured rows/s). On a CPU without them libtorch still runs bf16, but emulated and slower than float32 (see
     /// docs/performance.md): use it only where the CPU has bf16 instructions. Pooling, softmax and the values handed to ML.NET are
     /// float32; RMSNorm and rotary positions compute in float32, LayerNorm accumulates in float32 inside libtorch. Outputs differ from
     /// float32 by bf16 rounding (8 significant bits).

@@ -159,8 +159,8 @@ public sealed class TransformerTextOptions
     /// Threads libtorch uses for the tensor operations of <c>Fit</c> and of <c>Transform</c> afterwards (<c>torch.set_num_threads</c>,
     /// applied when <c>Fit</c> starts). The setting is process-global in libtorch: it stays in effect after <c>Fit</c> and applies to
     /// every model in the process. libtorch's default is one thread per core (or <c>OMP_NUM_THREADS</c>); when another busy process
-    /// shares those cores, its threads wait on each other (nanoGPT's training fell from 5,802 to 661 tokens/s with 2 threads on a
-    /// shared 2-core machine, docs/performance.md), so give it fewer threads than cores there. A model loaded with
+    /// shares those cores, its threads wait on each other and training slows several-fold (docs/performance.md has the measured
+    /// figures), so give it fewer threads than cores there. A model loaded with
     /// <c>mlContext.Model.Load</c> does not carry it (it describes the machine, not the model). Default: 0, which keeps libtorch's
     /// current setting.
     /// </summary>

@@ -27,7 +27,7 @@ internal sealed class BatchedTransformDataView : IDataView
         _scorer = scorer;
         _batchSize = batchSize;
         Schema = outputSchema;
-        _inputColumnIndices = scorer.InputColumnNames.Select(name => input.Schema[name].Index).ToArray();
+        _inputColumnIndices = InputRowReader.Indices(input.Schema, scorer.InputColumns);
     }
 
     public bool CanShuffle => false;
@@ -56,7 +56,7 @@ internal sealed class BatchedTransformDataView : IDataView
         private readonly DataViewRowCursor _main;
         private readonly DataViewRowCursor? _lookAhead;
         private readonly HashSet<int> _active;
-        private readonly ValueGetter<ReadOnlyMemory<char>>[] _textGetters;
+        private readonly InputRowReader? _inputs;
         private readonly CancellationToken _cancellation;
         private ScoredRows? _window;
         private int _rowInWindow = -1;
@@ -68,8 +68,7 @@ internal sealed class BatchedTransformDataView : IDataView
             _lookAhead = lookAhead;
             _active = active;
             _cancellation = cancellation;
-            _textGetters = lookAhead is null ? [] : parent._inputColumnIndices
-                .Select(i => lookAhead.GetGetter<ReadOnlyMemory<char>>(lookAhead.Schema[i])).ToArray();
+            _inputs = lookAhead is null ? null : new InputRowReader(lookAhead, parent._scorer.InputColumns);
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -100,18 +99,9 @@ internal sealed class BatchedTransformDataView : IDataView
         {
             TransformerScoring.ThrowIfCancellationRequested(_cancellation);
             int batchSize = _parent._batchSize;
-            var rows = new List<string[]>(batchSize * WindowBatches);
+            var rows = new List<InputRow>(batchSize * WindowBatches);
             while (rows.Count < batchSize * WindowBatches && _lookAhead!.MoveNext())
-            {
-                var texts = new string[_textGetters.Length];
-                for (int k = 0; k < texts.Length; k++)
-                {
-                    ReadOnlyMemory<char> value = default;
-                    _textGetters[k](ref value);
-                    texts[k] = value.ToString();
-                }
-                rows.Add(texts);
-            }
+                rows.Add(_inputs!.Read());
             if (rows.Count == 0)
                 throw new InvalidOperationException("The input data view returned fewer rows to its second cursor than to its first.");
             return _parent._scorer.Score(rows, batchSize, _cancellation);

@@ -40,7 +40,7 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
         for (int start = 0; start < texts.Count; start += _transformer.InferenceBatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = texts.Skip(start).Take(_transformer.InferenceBatchSize).Select(text => new[] { text ?? "" }).ToList();
+            var batch = texts.Skip(start).Take(_transformer.InferenceBatchSize).Select(text => Tasks.InputRow.OfTexts(text ?? "")).ToList();
             Tasks.ScoredRows scored;
             lock (_gate)
                 scored = _transformer.ScoreRows(batch, cancellationToken);

@@ -50,8 +50,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
     public TransformerTextTransformer Fit(IDataView input)
     {
         _host.CheckValue(input, nameof(input));
-        foreach (string column in _task.InputColumnNames(_options))
-            SchemaChecks.CheckTextColumn(_host, input.Schema, column, nameof(input));
+        foreach (var column in _task.InputColumns(_options))
+            SchemaChecks.CheckInputColumn(_host, input.Schema, column, nameof(input));
         using var exitGuard = new Training.ProcessExitGuard();
         using var channel = _host.Start("Fit");
         using var initial = InitialModelLoader.Load(_options);
@@ -71,8 +71,8 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        foreach (string column in _task.InputColumnNames(_options))
-            SchemaChecks.CheckTextColumn(_host, inputSchema, column, nameof(inputSchema));
+        foreach (var column in _task.InputColumns(_options))
+            SchemaChecks.CheckInputColumn(_host, inputSchema, column, nameof(inputSchema));
         return _task.GetOutputSchema(_host, inputSchema, _options);
     }
 }

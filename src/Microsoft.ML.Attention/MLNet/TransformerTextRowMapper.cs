@@ -18,7 +18,7 @@ internal sealed class TransformerTextRowMapper : IRowMapper
     {
         _parent = parent;
         _scorer = scorer;
-        _inputIndices = scorer.InputColumnNames.Select(name => inputSchema[name].Index).ToArray();
+        _inputIndices = InputRowReader.Indices(inputSchema, scorer.InputColumns);
     }
 
     public DataViewSchema.DetachedColumn[] GetOutputColumns() => _scorer.OutputColumns.Select(c => c.Detached).ToArray();
@@ -32,21 +32,14 @@ internal sealed class TransformerTextRowMapper : IRowMapper
     public Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput, out Action disposer)
     {
         disposer = () => { };
-        var texts = _inputIndices.Select(i => input.GetGetter<ReadOnlyMemory<char>>(input.Schema[i])).ToArray();
+        var inputs = new InputRowReader(input, _scorer.InputColumns);
         long scoredPosition = -1;
         ScoredRows? scored = null;
         ScoredRows Current()
         {
             if (scoredPosition != input.Position || scored is null)
             {
-                var row = new string[texts.Length];
-                for (int k = 0; k < texts.Length; k++)
-                {
-                    ReadOnlyMemory<char> value = default;
-                    texts[k](ref value);
-                    row[k] = value.ToString();
-                }
-                scored = _scorer.Score([row], batchSize: 1, TransformerScoring.Current);
+                scored = _scorer.Score([inputs.Read()], batchSize: 1, TransformerScoring.Current);
                 scoredPosition = input.Position;
             }
             return scored;

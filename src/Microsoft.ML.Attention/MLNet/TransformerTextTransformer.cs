@@ -70,7 +70,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     public IReadOnlyList<string> OutputColumnNames => _scorer.OutputColumns.Select(c => c.Name).ToList();
 
     /// <summary>Whether <see cref="Transform"/> writes one sentence embedding per row: one text input, one known-size float vector output.</summary>
-    internal bool WritesEmbeddings => _scorer.InputColumnNames.Count == 1 && _scorer.OutputColumns.Count == 1
+    internal bool WritesEmbeddings => _scorer.InputColumns is [{ IsWords: false }] && _scorer.OutputColumns.Count == 1
         && _scorer.OutputColumns[0].Type is VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector && vector.ItemType == NumberDataViewType.Single;
 
     /// <summary>Rows per forward pass in <see cref="Transform"/>.</summary>
@@ -90,8 +90,8 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _host.CheckValue(inputSchema, nameof(inputSchema));
-        foreach (var name in _scorer.InputColumnNames)
-            SchemaChecks.CheckTextColumn(_host, inputSchema, name, nameof(inputSchema));
+        foreach (var column in _scorer.InputColumns)
+            SchemaChecks.CheckInputColumn(_host, inputSchema, column, nameof(inputSchema));
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
         foreach (var column in _scorer.OutputColumns)
@@ -117,11 +117,11 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Scores rows outside a data view (<c>inputs[row][k]</c> is the text of input column k), <see cref="InferenceBatchSize"/> rows per
+    /// Scores rows outside a data view (each with the values of the scorer's input columns), <see cref="InferenceBatchSize"/> rows per
     /// forward pass. Safe to call from several threads at once: a forward pass keeps no state between calls (the 16-thread concurrency
     /// tests run the row mapper and <see cref="Transform"/> this way).
     /// </summary>
-    internal ScoredRows ScoreRows(IReadOnlyList<string[]> inputs, CancellationToken cancellationToken)
+    internal ScoredRows ScoreRows(IReadOnlyList<InputRow> inputs, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _scorer.Score(inputs, InferenceBatchSize, cancellationToken);

@@ -82,7 +82,7 @@ public sealed class MultiHeadAttention : nn.Module
 
     /// <summary>
     /// The same limit for causal self-attention, where SDPA skips the masked half of the scores and
-    /// <see cref="ProductAttention"/> does not (measured: 2x slower than SDPA at T = 512, faster at T = 256).
+    /// <see cref="ProductAttention"/> does not (slower than SDPA beyond this length, faster below it: docs/performance.md, "attention-bf16").
     /// </summary>
     internal const int MaxKeysForCausalProductAttention = 256;
 

@@ -22,17 +22,17 @@ internal interface ITaskDefinition
     /// The text columns that every input row needs, checked by the estimator before <see cref="GetOutputSchema"/> and <see cref="Fit"/>.
     /// Default: <see cref="TransformerTextOptions.TextColumnName"/>.
     /// </summary>
-    IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) => [options.TextColumnName];
+    IReadOnlyList<TaskInputColumn> InputColumns(TransformerTextOptions options) => [new(options.TextColumnName)];
 
     /// <summary>Checks the options that only this task constrains; messages name the option and its value. Default: nothing to check.</summary>
     void Validate(TransformerTextOptions options)
     {
     }
 
-    /// <summary>The input schema plus the task's output columns (the <see cref="InputColumnNames"/> are already checked).</summary>
+    /// <summary>The input schema plus the task's output columns (the <see cref="InputColumns"/> are already checked).</summary>
     SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options);
 
-    /// <summary>Trains the task's network on <paramref name="input"/> (the <see cref="InputColumnNames"/> are already checked).</summary>
+    /// <summary>Trains the task's network on <paramref name="input"/> (the <see cref="InputColumns"/> are already checked).</summary>
     TrainedTask Fit(FitSession session, IDataView input);
 
     /// <summary>Reads the settings written by the task's <see cref="TaskSpec.Save"/>.</summary>

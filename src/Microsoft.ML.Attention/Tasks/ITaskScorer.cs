@@ -7,16 +7,16 @@ namespace Microsoft.ML.Attention.Tasks;
 /// </summary>
 internal interface ITaskScorer : IDisposable
 {
-    /// <summary>The text columns read for every row, in order.</summary>
-    IReadOnlyList<string> InputColumnNames { get; }
+    /// <summary>The input columns read for every row, in order (text columns, or vectors of text for the words of a sentence).</summary>
+    IReadOnlyList<TaskInputColumn> InputColumns { get; }
 
     /// <summary>The added columns, in order.</summary>
     IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
     /// <summary>
-    /// Scores <paramref name="rows"/> (<c>rows[row][k]</c> is the text of input column k), at most <paramref name="batchSize"/> rows per
+    /// Scores <paramref name="rows"/> (each with the values of the <see cref="InputColumns"/>), at most <paramref name="batchSize"/> rows per
     /// forward pass, checking <paramref name="cancellationToken"/> before each pass (and inside long rows, where a task has them).
     /// </summary>
     /// <exception cref="OperationCanceledException">The token was cancelled; the scorer stays usable.</exception>
-    ScoredRows Score(IReadOnlyList<string[]> rows, int batchSize, CancellationToken cancellationToken);
+    ScoredRows Score(IReadOnlyList<InputRow> rows, int batchSize, CancellationToken cancellationToken);
 }

@@ -8,12 +8,12 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <typeparam name="TEncoded">A row as the task encodes it.</typeparam>
 internal abstract class TaskScorer<TEncoded> : ITaskScorer
 {
-    public abstract IReadOnlyList<string> InputColumnNames { get; }
+    public abstract IReadOnlyList<TaskInputColumn> InputColumns { get; }
 
     public abstract IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    /// <summary>Encodes one row (<c>row[k]</c> is the text of input column k).</summary>
-    protected abstract TEncoded Encode(string[] row);
+    /// <summary>Encodes one row (its values in the order of <see cref="InputColumns"/>).</summary>
+    protected abstract TEncoded Encode(InputRow row);
 
     /// <summary>The encoded row's length in tokens: what batches are grouped by.</summary>
     protected abstract int Length(TEncoded row);
@@ -21,7 +21,7 @@ internal abstract class TaskScorer<TEncoded> : ITaskScorer
     /// <summary>Runs one forward pass over <paramref name="batch"/> and writes row j's outputs at index <paramref name="outputRows"/>[j] of <paramref name="output"/>.</summary>
     protected abstract void ScoreBatch(IReadOnlyList<TEncoded> batch, ScoredRows output, IReadOnlyList<int> outputRows, CancellationToken cancellationToken);
 
-    public ScoredRows Score(IReadOnlyList<string[]> rows, int batchSize, CancellationToken cancellationToken)
+    public ScoredRows Score(IReadOnlyList<InputRow> rows, int batchSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         cancellationToken.ThrowIfCancellationRequested();
@@ -42,6 +42,9 @@ internal abstract class TaskScorer<TEncoded> : ITaskScorer
         }
         return output;
     }
+
+    /// <summary>Text columns, in order: what most tasks read.</summary>
+    protected static IReadOnlyList<TaskInputColumn> TextColumns(IEnumerable<string> names) => [.. names.Select(n => new TaskInputColumn(n))];
 
     public virtual void Dispose()
     {

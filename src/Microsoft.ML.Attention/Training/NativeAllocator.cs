@@ -5,8 +5,8 @@ namespace Microsoft.ML.Attention.Training;
 /// <summary>
 /// Keeps glibc from handing freed memory back to the kernel during training. libtorch's CPU allocator frees every large activation
 /// with <c>free</c>; glibc serves such blocks with <c>mmap</c> and unmaps them on free, so every step faults in fresh zeroed pages
-/// (measured: the pretrain sample's Fit spent 45 of 71 s in the kernel). With <c>mallopt</c>, large blocks come from the heap, which
-/// is neither trimmed nor unmapped: the same Fit took 30 s. The trade-off: the process keeps its peak resident memory until it exits.
+/// (most of a small model's Fit time can go to the kernel; docs/performance.md has the measurement). With <c>mallopt</c>, large
+/// blocks come from the heap, which is neither trimmed nor unmapped. The trade-off: the process keeps its peak resident memory until it exits.
 /// The settings equal <c>MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=… MALLOC_TOP_PAD_=512 MiB</c>, applied in-process (hand-written:
 /// neither TorchSharp nor .NET exposes the C allocator's settings). A no-op outside glibc (Windows, macOS, musl).
 /// </summary>

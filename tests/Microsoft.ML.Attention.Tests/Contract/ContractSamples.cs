@@ -1,5 +1,9 @@
 using Microsoft.ML.Attention.Generation;
+using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tests.Causal;
+using Microsoft.ML.Attention.Tests.Export;
+using Microsoft.ML.Attention.Tokenization;
+using static TorchSharp.torch;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.QuestionAnswering;
 
@@ -37,6 +41,58 @@ internal static class ContractSamples
             return (options, TinyModels.Texts(ml, CausalModels.ShakespeareLines(0, 8)));
         },
     };
+
+    /// <summary>
+    /// Per task that exports: the largest difference between what the library computes for the sample's rows and what ONNX Runtime
+    /// computes from the exported file (a Transform column where the export writes it, else the task network's forward pass). A task
+    /// whose spec exports but has no check here fails the contract's export test with a message that asks for one.
+    /// </summary>
+    private static readonly Dictionary<TransformerTask, Func<TransformerTextTransformer, IDataView, ExportedModel, double>> OnnxChecks = new()
+    {
+        [TransformerTask.MaskedLanguageModeling] = (model, data, exported) =>
+        {
+            var expected = TinyModels.ReadVectors(model.Transform(data), model.OutputColumnNames[0]);
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            return ExportedModel.MaxDifference([.. expected.SelectMany(v => v)], exported.Run(batch, "sentence_embedding")["sentence_embedding"]);
+        },
+        [TransformerTask.TextClassification] = (model, data, exported) =>
+        {
+            var probabilities = model.Transform(data).GetColumn<float>("Probability").ToArray();
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            return ExportedModel.MaxDifference(probabilities, exported.Run(batch, "probabilities")["probabilities"]);
+        },
+        [TransformerTask.QuestionAnswering] = (model, data, exported) =>
+        {
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength,
+                Column(data, model.InputColumnNames[1]));
+            var outputs = exported.Run(batch, "start_logits", "end_logits");
+            var network = (SpanExtractor)model.Model.Network;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (ids, mask) = batch.ToTensors(CPU);
+            var (start, end) = network.forward(ids, mask, network.Backbone.Config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(CPU) : null);
+            return Math.Max(ExportedModel.MaxDifference(start.data<float>().ToArray(), outputs["start_logits"]),
+                ExportedModel.MaxDifference(end.data<float>().ToArray(), outputs["end_logits"]));
+        },
+        [TransformerTask.CausalLanguageModeling] = (model, data, exported) =>
+        {
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            var outputs = exported.Run(batch, "logits");
+            var network = (CausalLanguageModel)model.Model.Network;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (ids, mask) = batch.ToTensors(CPU);
+            return ExportedModel.MaxDifferenceAtRealTokens(batch, network.forward(ids, mask).contiguous().data<float>().ToArray(), outputs["logits"]);
+        },
+    };
+
+    /// <summary>The largest difference between the library and ONNX Runtime on <paramref name="data"/> for <paramref name="model"/>'s task.</summary>
+    public static double OnnxDifference(TransformerTextTransformer model, IDataView data, ExportedModel exported) =>
+        OnnxChecks.TryGetValue(model.Task, out var check)
+            ? check(model, data, exported)
+            : throw new InvalidOperationException($"Task {model.Task} exports to ONNX but has no check: add one to {nameof(ContractSamples)}.{nameof(OnnxChecks)}.");
+
+    private static string[] Column(IDataView data, string name) => [.. data.GetColumn<string>(name)];
 
     /// <summary>Points the options' first input column (the one every sample keeps in "Text") at <paramref name="columnName"/>.</summary>
     public static void SetFirstInputColumn(TransformerTextOptions options, string columnName)

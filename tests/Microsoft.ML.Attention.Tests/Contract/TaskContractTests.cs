@@ -1,5 +1,7 @@
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Attention.Tests.Export;
+using Microsoft.ML.Attention.Tests.Fixtures;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
@@ -95,6 +97,43 @@ public class TaskContractTests
         var renamed = ml.Transforms.CopyColumns("Other", "Text").Fit(data).Transform(data);
         var withoutText = ml.Transforms.DropColumns("Text").Fit(renamed).Transform(renamed);
         Assert.Contains("'Text'", Assert.ThrowsAny<Exception>(() => model.Transform(withoutText)).Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void ExportToOnnx_matches_the_library_within_1e_4_or_refuses_naming_the_task(TransformerTask task)
+    {
+        var ml = new MLContext(seed: 1);
+        var (options, data) = ContractSamples.For(ml, task);
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
+        string path = ExportedModel.TempPath("contract-" + task);
+        try
+        {
+            model.ExportToOnnx(path);
+        }
+        catch (NotSupportedException e)
+        {
+            Assert.Contains(task.ToString(), e.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(path));
+            return;
+        }
+        using var exported = new ExportedModel(path);
+        double worst = ContractSamples.OnnxDifference(model, data, exported);
+        Assert.True(worst <= 1e-4, $"{task}: max |library - ONNX Runtime| = {worst:E2}");
+    }
+
+    [Fact]
+    public void Every_registered_task_has_a_committed_saved_model_fixture()
+    {
+        var ml = new MLContext(seed: 1);
+        var covered = new HashSet<TransformerTask>();
+        foreach (var fixture in SavedModelFixture.All)
+        {
+            using var loaded = (TransformerTextTransformer)ml.Model.Load(fixture.ModelPath, out _);
+            covered.Add(loaded.Task);
+        }
+        var missing = TaskRegistry.All.Select(d => d.Task).Where(t => !covered.Contains(t)).ToList();
+        Assert.True(missing.Count == 0, $"No committed saved-model fixture for: {string.Join(", ", missing)} (add one to {nameof(SavedModelFixture)}.{nameof(SavedModelFixture.All)}).");
     }
 
     private static List<string[]> Outputs(IDataView output, IReadOnlyList<string> names)

@@ -27,7 +27,7 @@ internal sealed class CausalLanguageModelingScorer : TaskScorer<string?>, IGener
         OutputColumns = [_generated];
     }
 
-    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
+    public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
 
     public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
@@ -42,7 +42,7 @@ internal sealed class CausalLanguageModelingScorer : TaskScorer<string?>, IGener
         _generator.Stream(prompt, options, cancellationToken);
 
     // Prompts are grouped by length in characters: the generator encodes them itself (and keeps only the last tokens of a long prompt).
-    protected override string? Encode(string[] row) => row[0];
+    protected override string? Encode(InputRow row) => row.Text(0);
 
     protected override int Length(string? row) => row?.Length ?? 0;
 

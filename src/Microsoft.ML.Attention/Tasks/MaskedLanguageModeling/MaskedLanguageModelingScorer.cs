@@ -26,11 +26,11 @@ internal sealed class MaskedLanguageModelingScorer : TaskScorer<EncodedRow>
         OutputColumns = [_embedding];
     }
 
-    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
+    public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
 
     public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    protected override EncodedRow Encode(string[] row) => BatchEncoder.EncodeRow(_model.Tokenizer, row[0], null, _model.Config.MaxSequenceLength);
+    protected override EncodedRow Encode(InputRow row) => BatchEncoder.EncodeRow(_model.Tokenizer, row.Text(0), null, _model.Config.MaxSequenceLength);
 
     protected override int Length(EncodedRow row) => row.Length;
 

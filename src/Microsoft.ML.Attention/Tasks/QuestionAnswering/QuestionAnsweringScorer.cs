@@ -45,11 +45,11 @@ internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packe
         _inference = model.ForInference(precision);
     }
 
-    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
+    public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
 
     public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    protected override (PackedQuestion Packed, string Context) Encode(string[] row) => (_packer.Pack(row[0], row[1]), row[1]);
+    protected override (PackedQuestion Packed, string Context) Encode(InputRow row) => (_packer.Pack(row.Text(0), row.Text(1)), row.Text(1));
 
     protected override int Length((PackedQuestion Packed, string Context) row) =>
         Enumerable.Range(0, row.Packed.Windows.Count).Sum(row.Packed.WindowLength);

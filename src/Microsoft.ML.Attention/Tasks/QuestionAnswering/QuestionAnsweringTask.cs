@@ -18,8 +18,8 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
         nameof(TransformerTextOptions.EarlyStoppingPatience),
     };
 
-    public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) =>
-        [options.QuestionAnswering.QuestionColumnName, options.QuestionAnswering.ContextColumnName];
+    public IReadOnlyList<TaskInputColumn> InputColumns(TransformerTextOptions options) =>
+        [new(options.QuestionAnswering.QuestionColumnName), new(options.QuestionAnswering.ContextColumnName)];
 
     public void Validate(TransformerTextOptions options)
     {
@@ -58,8 +58,8 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
         if (options.ValidationSet is { } validationSet)
         {
             const string parameter = nameof(TransformerTextOptions.ValidationSet);
-            foreach (string column in InputColumnNames(options))
-                SchemaChecks.CheckTextColumn(host, validationSet.Schema, column, parameter);
+            foreach (var column in InputColumns(options))
+                SchemaChecks.CheckInputColumn(host, validationSet.Schema, column, parameter);
             QuestionAnsweringReader.CheckAnswerColumns(host, validationSet.Schema, qa, parameter);
             validation = ReadExamples(session, validationSet, qa, parameter);
         }

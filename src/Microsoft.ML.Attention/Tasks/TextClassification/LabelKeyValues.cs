@@ -11,15 +11,34 @@ namespace Microsoft.ML.Attention.Tasks;
 /// </summary>
 internal sealed class LabelKeyValues
 {
-    private static readonly PrimitiveDataViewType[] SupportedTypes =
-    [
-        TextDataViewType.Instance, BooleanDataViewType.Instance, NumberDataViewType.Single, NumberDataViewType.Double,
-        NumberDataViewType.Int32, NumberDataViewType.Int64, NumberDataViewType.UInt32, NumberDataViewType.UInt64,
-    ];
+    /// <summary>The item type codes as saved in models: each value is fixed forever (never renumbered, never reordered).</summary>
+    private enum SavedItemType
+    {
+        Text = 0,
+        Boolean = 1,
+        Single = 2,
+        Double = 3,
+        Int32 = 4,
+        Int64 = 5,
+        UInt32 = 6,
+        UInt64 = 7,
+    }
 
-    private readonly int _typeCode;
+    private static readonly Dictionary<SavedItemType, PrimitiveDataViewType> SupportedTypes = new()
+    {
+        [SavedItemType.Text] = TextDataViewType.Instance,
+        [SavedItemType.Boolean] = BooleanDataViewType.Instance,
+        [SavedItemType.Single] = NumberDataViewType.Single,
+        [SavedItemType.Double] = NumberDataViewType.Double,
+        [SavedItemType.Int32] = NumberDataViewType.Int32,
+        [SavedItemType.Int64] = NumberDataViewType.Int64,
+        [SavedItemType.UInt32] = NumberDataViewType.UInt32,
+        [SavedItemType.UInt64] = NumberDataViewType.UInt64,
+    };
 
-    private LabelKeyValues(int typeCode, string[] values)
+    private readonly SavedItemType _typeCode;
+
+    private LabelKeyValues(SavedItemType typeCode, string[] values)
     {
         _typeCode = typeCode;
         Values = values;
@@ -41,18 +60,18 @@ internal sealed class LabelKeyValues
         if (annotation is null)
             return null;
         var itemType = (annotation.Value.Type as VectorDataViewType)?.ItemType;
-        int typeCode = Array.FindIndex(SupportedTypes, t => t.Equals(itemType));
-        if (typeCode < 0)
-            throw host.Except($"Label column '{column.Name}' has key values of type {itemType}; supported: {string.Join(", ", SupportedTypes.Select(t => t.ToString()))}.");
+        var found = SupportedTypes.Where(kv => kv.Value.Equals(itemType)).Select(kv => (SavedItemType?)kv.Key).FirstOrDefault();
+        if (found is not { } typeCode)
+            throw host.Except($"Label column '{column.Name}' has key values of type {itemType}; supported: {string.Join(", ", SupportedTypes.Values.Select(t => t.ToString()))}.");
         var values = typeCode switch
         {
-            0 => Read<ReadOnlyMemory<char>>(column, v => v.ToString()),
-            1 => Read<bool>(column, v => v.ToString(CultureInfo.InvariantCulture)),
-            2 => Read<float>(column, v => v.ToString("R", CultureInfo.InvariantCulture)),
-            3 => Read<double>(column, v => v.ToString("R", CultureInfo.InvariantCulture)),
-            4 => Read<int>(column, v => v.ToString(CultureInfo.InvariantCulture)),
-            5 => Read<long>(column, v => v.ToString(CultureInfo.InvariantCulture)),
-            6 => Read<uint>(column, v => v.ToString(CultureInfo.InvariantCulture)),
+            SavedItemType.Text => Read<ReadOnlyMemory<char>>(column, v => v.ToString()),
+            SavedItemType.Boolean => Read<bool>(column, v => v.ToString(CultureInfo.InvariantCulture)),
+            SavedItemType.Single => Read<float>(column, v => v.ToString("R", CultureInfo.InvariantCulture)),
+            SavedItemType.Double => Read<double>(column, v => v.ToString("R", CultureInfo.InvariantCulture)),
+            SavedItemType.Int32 => Read<int>(column, v => v.ToString(CultureInfo.InvariantCulture)),
+            SavedItemType.Int64 => Read<long>(column, v => v.ToString(CultureInfo.InvariantCulture)),
+            SavedItemType.UInt32 => Read<uint>(column, v => v.ToString(CultureInfo.InvariantCulture)),
             _ => Read<ulong>(column, v => v.ToString(CultureInfo.InvariantCulture)),
         };
         if (values.Length != classCount)
@@ -65,13 +84,13 @@ internal sealed class LabelKeyValues
     {
         switch (_typeCode)
         {
-            case 0: Add(builder, v => v.AsMemory()); break;
-            case 1: Add(builder, bool.Parse); break;
-            case 2: Add(builder, v => float.Parse(v, CultureInfo.InvariantCulture)); break;
-            case 3: Add(builder, v => double.Parse(v, CultureInfo.InvariantCulture)); break;
-            case 4: Add(builder, v => int.Parse(v, CultureInfo.InvariantCulture)); break;
-            case 5: Add(builder, v => long.Parse(v, CultureInfo.InvariantCulture)); break;
-            case 6: Add(builder, v => uint.Parse(v, CultureInfo.InvariantCulture)); break;
+            case SavedItemType.Text: Add(builder, v => v.AsMemory()); break;
+            case SavedItemType.Boolean: Add(builder, bool.Parse); break;
+            case SavedItemType.Single: Add(builder, v => float.Parse(v, CultureInfo.InvariantCulture)); break;
+            case SavedItemType.Double: Add(builder, v => double.Parse(v, CultureInfo.InvariantCulture)); break;
+            case SavedItemType.Int32: Add(builder, v => int.Parse(v, CultureInfo.InvariantCulture)); break;
+            case SavedItemType.Int64: Add(builder, v => long.Parse(v, CultureInfo.InvariantCulture)); break;
+            case SavedItemType.UInt32: Add(builder, v => uint.Parse(v, CultureInfo.InvariantCulture)); break;
             default: Add(builder, v => ulong.Parse(v, CultureInfo.InvariantCulture)); break;
         }
     }
@@ -84,12 +103,12 @@ internal sealed class LabelKeyValues
     }
 
     // *** Binary format ***
-    // int: item type (index into SupportedTypes)
+    // int: item type (SavedItemType: fixed codes)
     // int: count
     // string[count]: values (invariant text)
     public void Save(BinaryWriter writer)
     {
-        writer.Write(_typeCode);
+        writer.Write((int)_typeCode);
         writer.Write(Values.Count);
         foreach (var value in Values)
             writer.Write(value);
@@ -97,10 +116,10 @@ internal sealed class LabelKeyValues
 
     public static LabelKeyValues Load(BinaryReader reader)
     {
-        int typeCode = reader.ReadInt32();
+        var typeCode = (SavedItemType)reader.ReadInt32();
         int count = reader.ReadInt32();
-        if (typeCode < 0 || typeCode >= SupportedTypes.Length || count < 0)
-            throw new InvalidDataException($"The saved model has invalid label key values (type {typeCode}, count {count}).");
+        if (!SupportedTypes.ContainsKey(typeCode) || count < 0)
+            throw new InvalidDataException($"The saved model has invalid label key values (type {(int)typeCode}, count {count}).");
         var values = new string[count];
         for (int i = 0; i < count; i++)
             values[i] = reader.ReadString();

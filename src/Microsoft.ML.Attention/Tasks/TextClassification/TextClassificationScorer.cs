@@ -53,12 +53,12 @@ internal sealed class TextClassificationScorer : TaskScorer<EncodedRow>
         _inference = model.ForInference(precision);
     }
 
-    public override IReadOnlyList<string> InputColumnNames => _spec.InputColumnNames;
+    public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
 
     public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    protected override EncodedRow Encode(string[] row) => TextClassificationForward.Encode(_model.Tokenizer, _model.Config.MaxSequenceLength, row[0],
-        _spec.SecondTextColumnName is null ? null : row[1], pair: _spec.SecondTextColumnName is not null);
+    protected override EncodedRow Encode(InputRow row) => TextClassificationForward.Encode(_model.Tokenizer, _model.Config.MaxSequenceLength, row.Text(0),
+        _spec.SecondTextColumnName is null ? null : row.Text(1), pair: _spec.SecondTextColumnName is not null);
 
     protected override int Length(EncodedRow row) => row.Length;
 

@@ -19,9 +19,9 @@ internal sealed class TextClassificationTask : ITaskDefinition
         nameof(TransformerTextOptions.TextClassification), nameof(TransformerTextOptions.ValidationSet), nameof(TransformerTextOptions.EarlyStoppingPatience),
     };
 
-    public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) => options.TextClassification.SecondTextColumnName is { } second
-        ? [options.TextColumnName, second]
-        : [options.TextColumnName];
+    public IReadOnlyList<TaskInputColumn> InputColumns(TransformerTextOptions options) => options.TextClassification.SecondTextColumnName is { } second
+        ? [new(options.TextColumnName), new(second)]
+        : [new(options.TextColumnName)];
 
     public void Validate(TransformerTextOptions options)
     {
@@ -52,8 +52,8 @@ internal sealed class TextClassificationTask : ITaskDefinition
         if (options.ValidationSet is { } validationSet)
         {
             const string parameter = nameof(TransformerTextOptions.ValidationSet);
-            foreach (string column in InputColumnNames(options))
-                SchemaChecks.CheckTextColumn(host, validationSet.Schema, column, parameter);
+            foreach (var column in InputColumns(options))
+                SchemaChecks.CheckInputColumn(host, validationSet.Schema, column, parameter);
             var validationLabel = TextClassificationLabel.FromSchema(host, validationSet.Schema, options.TextClassification.LabelColumnName, parameter);
             if (!validationLabel.SameKind(label))
                 throw host.Except($"{parameter}'s label column '{options.TextClassification.LabelColumnName}' is {validationLabel}; the training data's is {label}.");
