@@ -109,6 +109,36 @@ public class TokenClassificationAlignerTests
         Assert.Equal(2, sentence.PredictionWindow(8));   // token 9: only window 2 holds it
     }
 
+    [Fact]
+    public void First_average_and_max_combine_sub_words_as_hugging_face_does()
+    {
+        // One word of four sub-words, three classes; the packed row is [CLS] t0 t1 t2 t3 [SEP].
+        var sentence = new AlignedSentence(["word"], Enumerable.Range(0, 4).Select(i => new TokenSpan(i, i, 1)).ToArray(), [0], [4], [(0, 4)]);
+        float[] row = [1, 0, 0, /* t0 */ 0.5f, 0.2f, 0.3f, /* t1 */ 0, 0.1f, 0.9f, /* t2 */ 0, 0.8f, 0.2f, /* t3 */ 0, 0.8f, 0.2f, 1, 0, 0];
+
+        WordPrediction Predict(TokenAggregation aggregation) => Assert.Single(TokenClassificationAligner.Aggregate(sentence, [row], 3, aggregation));
+
+        Assert.Equal(new WordPrediction(0, 0.5f), Predict(TokenAggregation.First));      // the first sub-word's best class
+        Assert.Equal(new WordPrediction(2, 0.9f), Predict(TokenAggregation.Max));        // the most confident sub-word, t1
+        var average = Predict(TokenAggregation.Average);                                 // mean [0.125, 0.475, 0.4]
+        Assert.Equal(1, average.Label);
+        Assert.Equal(0.475f, average.Score, 6);
+    }
+
+    [Fact]
+    public void Byte_level_bpe_tokens_that_carry_the_space_before_a_word_belong_to_that_word()
+    {
+        // GPT-2 encodes " County" with its leading space: the token starts on the space between two words.
+        var gpt2 = TextTokenizer.CreateGpt2();
+        string[] words = BrownSample.Words(0);
+        var sentence = new TokenClassificationAligner(gpt2, maxLength: 128, stride: 64).Align(words);
+
+        Assert.Equal(words.Length, sentence.FirstToken.Length);
+        Assert.Equal(sentence.Tokens.Length, sentence.TokenCount.Sum());
+        for (int w = 0; w < words.Length; w++)
+            Assert.Equal(words[w], gpt2.Decode(Ids(sentence, w)).Trim());
+    }
+
     [Theory]
     [InlineData("First")]
     [InlineData("Average")]
