@@ -22,8 +22,8 @@ internal sealed record AlignedSentence(string[] Words, TokenSpan[] Tokens, int[]
     public int WindowLength(int window) => Windows[window].Count + 2;
 
     /// <summary>
-    /// The window a word is predicted from: among the windows that hold all of its tokens (or, for a word longer than any window's
-    /// overlap, the windows that hold its first token), the one where it is furthest from a window edge, i.e. the largest
+    /// The window a word is predicted from: among the windows that hold all of its tokens (or, when no window holds them all, the windows
+    /// that hold its first token), the one where it is furthest from a window edge, i.e. the largest
     /// <c>min(tokens before it in the window, tokens after it in the window)</c>; the earlier window on ties.
     /// </summary>
     public int PredictionWindow(int word)
