@@ -52,7 +52,7 @@ public sealed class LayerDependencyTests
     {
         var users = Types.InAssembly(typeof(TransformerTextTransformer).Assembly)
             .That().ResideInNamespaceMatching("^Microsoft\\.ML\\.Attention$").And().HaveDependencyOn(MLNet)
-            .GetTypes().Select(t => t.FullName).Where(n => !n.Contains('<', StringComparison.Ordinal)).ToList();
+            .GetTypes().Select(t => t.FullName ?? "").Where(n => !n.Contains('<', StringComparison.Ordinal)).ToList();
         var unlisted = users.Where(n => !MLNetLayerTypes.Any(t => n == t || n.StartsWith(t + "/", StringComparison.Ordinal))).ToList();
         Assert.True(unlisted.Count == 0, $"Root types that use {MLNet} but are not listed as ML.NET-layer types: {string.Join(", ", unlisted)}.");
     }
