@@ -13,7 +13,7 @@ namespace Microsoft.ML.Attention.Benchmarks;
 /// </summary>
 internal static class DirectFineTune
 {
-    public sealed record Settings(int Steps, int BatchSize, int MiniBatchSize, double LearningRate, int MaxTokens, bool Symmetric);
+    public sealed record Settings(int Steps, int BatchSize, int MiniBatchSize, double LearningRate, int MaxTokens, bool Symmetric, bool BFloat16);
 
     public static void Run(IReadOnlyList<Verse> train, IReadOnlyList<RetrievalTask> tasks, Settings run, Action<string, InformationRetrievalMetrics, TimeSpan> report)
     {
@@ -27,7 +27,8 @@ internal static class DirectFineTune
         var settings = new TrainingSettings
         {
             Epochs = 1, MaxSteps = run.Steps, BatchSize = run.BatchSize, LearningRate = run.LearningRate, WarmupFraction = 0.1, MinimumLearningRateFraction = 0.1,
-            WeightDecay = 0.01, AdamBeta1 = 0.9, AdamBeta2 = 0.999, GradientClipNorm = 1.0, LogEverySteps = 10, Seed = 1,
+            WeightDecay = 0.01, AdamBeta1 = 0.9, AdamBeta2 = 0.999, GradientClipNorm = 1.0, LogEverySteps = 5, Seed = 1,
+            ComputeType = run.BFloat16 ? ScalarType.BFloat16 : null,
         };
         var loss = new SentenceEmbeddingLossSettings(MultipleNegativesRankingLoss.DefaultScale, run.Symmetric, run.MiniBatchSize, ExcludeDuplicates: true);
         Console.WriteLine($"Fine-tuning on {pairs.Count} KJV → RV1909 pairs: {run}");

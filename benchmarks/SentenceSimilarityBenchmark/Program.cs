@@ -4,7 +4,7 @@
 //   sections: zero-shot (all-MiniLM-L6-v2 through ImportEncoder, and the TF-IDF cosine baseline; the default),
 //   finetune (all-MiniLM-L6-v2 fine-tuned on the training books' KJV → RV1909 pairs directly through SentenceEmbeddingTrainer);
 //   finetune options: --steps N (150), --batch N (32), --mini-batch N (0 = plain loss; N = the cached loss with forward passes of N),
-//   --lr X (5e-5), --max-tokens N (128), --symmetric.
+//   --lr X (5e-5), --max-tokens N (128), --symmetric, --bf16 (bfloat16 matrix products in training).
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -58,9 +58,10 @@ if (sections.Contains("finetune"))
         MiniBatchSize: int.Parse(Option("--mini-batch", "0"), CultureInfo.InvariantCulture),
         LearningRate: double.Parse(Option("--lr", "5e-5"), CultureInfo.InvariantCulture),
         MaxTokens: int.Parse(Option("--max-tokens", "128"), CultureInfo.InvariantCulture),
-        Symmetric: args.Contains("--symmetric"));
+        Symmetric: args.Contains("--symmetric"),
+        BFloat16: args.Contains("--bf16"));
     DirectFineTune.Run(Bible.Split(verses, "train"), tasks, run, (task, metrics, trained) =>
-        Report(task, $"all-MiniLM-L6-v2 fine-tuned on KJV → RV1909 ({run.Steps} steps of {run.BatchSize} pairs{(run.MiniBatchSize > 0 ? $", cached {run.MiniBatchSize}" : "")}{(run.Symmetric ? ", symmetric" : "")})", metrics, trained));
+        Report(task, $"all-MiniLM-L6-v2 fine-tuned on KJV → RV1909 ({run.Steps} steps of {run.BatchSize} pairs{(run.MiniBatchSize > 0 ? $", cached {run.MiniBatchSize}" : "")}{(run.Symmetric ? ", symmetric" : "")}{(run.BFloat16 ? ", bf16" : "")})", metrics, trained));
 }
 
 Console.WriteLine();

@@ -50,7 +50,7 @@ internal static class SentenceSimilarityTrainer
 
     /// <summary>The scores [B] of a batch of rows (the regressor's single logit).</summary>
     internal static Tensor Scores(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<ScoredText> rows, Device device) =>
-        TextClassificationForward.Logits(model, tokenizer, [.. rows.Select(r => r.Text)], SecondTexts(rows), device).squeeze(1); // [B]
+        SentenceSimilarityForward.Scores(model, tokenizer, [.. rows.Select(r => r.Text)], SecondTexts(rows), device); // [B]
 
     /// <summary>Pearson's correlation of two equally long series; 0 when either is constant.</summary>
     internal static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
