@@ -35,8 +35,10 @@ public static class BatchEncoder
         int truncated = 0;
         for (int i = 0; i < texts.Count; i++)
         {
-            int[] first = tokenizer.Encode(texts[i]);
-            int[] second = secondTexts is null ? [] : tokenizer.Encode(secondTexts[i]);
+            // budget + 1 tokens at most of each text (the work is bounded by the length kept, not the text's): longest-first
+            // truncation gives the same lengths for any text length at or above the budget, and one more tells a truncated row.
+            int[] first = tokenizer.EncodeAtLeast(texts[i], maxLength - specialCount + 1);
+            int[] second = secondTexts is null ? [] : tokenizer.EncodeAtLeast(secondTexts[i], maxLength - specialCount + 1);
             (int firstLength, int secondLength) = TruncateLongestFirst(first.Length, second.Length, maxLength - specialCount);
             if (firstLength < first.Length || secondLength < second.Length)
             {

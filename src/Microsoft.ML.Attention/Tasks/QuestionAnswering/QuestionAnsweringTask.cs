@@ -21,9 +21,16 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
     public IReadOnlyList<string> InputColumnNames(TransformerTextOptions options) =>
         [options.QuestionAnswering.QuestionColumnName, options.QuestionAnswering.ContextColumnName];
 
-    public void Validate(TransformerTextOptions options) =>
+    public void Validate(TransformerTextOptions options)
+    {
         OptionsValidation.Require(options.OutputColumnName is null, nameof(options.OutputColumnName), options.OutputColumnName,
             "must be null for QuestionAnswering (its columns are Answer, AnswerStart and Score)");
+        if (options.QuestionAnswering is { } qa)
+        {
+            OptionsValidation.Require(qa.MaxWindowsPerRow >= 1, $"{nameof(options.QuestionAnswering)}.{nameof(qa.MaxWindowsPerRow)}", qa.MaxWindowsPerRow,
+                "must be at least 1");
+        }
+    }
 
     public TaskSpec LoadSpec(BinaryReader reader) => QuestionAnsweringSpec.Load(reader);
 
@@ -50,7 +57,7 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
         if (config.MaxSequenceLength < 4)
             throw host.Except($"QuestionAnswering needs windows of at least 4 tokens ([CLS] question [SEP] context [SEP]); MaxSequenceLength is {config.MaxSequenceLength}.");
         var spec = new QuestionAnsweringSpec(qa.QuestionColumnName, qa.ContextColumnName, qa.DocumentStride, qa.MaxAnswerLength, qa.MaxQuestionLength,
-            qa.TopAnswerCount);
+            qa.TopAnswerCount) { MaxWindowsPerRow = qa.MaxWindowsPerRow };
         var network = session.Network(spec.Task, () => spec.CreateSpanExtractor(config));
         var model = new TransformerTextModel(spec.Task, config, tokenizer, TaskNetwork.Of(network), session.Device);
 
