@@ -45,7 +45,7 @@ public sealed class Scoring(ServingStats stats, IOptions<ServingLimits> limits)
         }
         catch (ScoringLimitExceededException e)
         {
-            stats.TooLarge();
+            end = RequestEnd.TooLarge;
             return Results.Json(new ErrorResponse(e.Message), statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         finally

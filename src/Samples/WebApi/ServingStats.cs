@@ -20,15 +20,17 @@ public sealed class ServingStats
 
     public void Started() => Interlocked.Increment(ref _inFlight);
 
-    /// <summary>A request's scoring ended: completed, or cancelled by the client's disconnect or the deadline.</summary>
+    /// <summary>A request's scoring ended: completed, cancelled by the client's disconnect or the deadline, or refused by the library's work limit.</summary>
     public void Ended(RequestEnd end)
     {
         if (end == RequestEnd.Completed)
             Interlocked.Increment(ref _completed);
         else if (end == RequestEnd.ClientGone)
             Interlocked.Increment(ref _clientGone);
-        else
+        else if (end == RequestEnd.Deadline)
             Interlocked.Increment(ref _deadline);
+        else
+            Interlocked.Increment(ref _tooLarge);
         Interlocked.Decrement(ref _inFlight);
     }
 
@@ -53,6 +55,7 @@ public enum RequestEnd
     Completed,
     ClientGone,
     Deadline,
+    TooLarge,
 }
 
 /// <summary>GET /stats: requests in flight and how the others ended, since the server started.</summary>
