@@ -145,6 +145,18 @@ public sealed class TextTokenizer
     /// <returns>One <see cref="TokenSpan"/> per token, in order.</returns>
     internal TokenSpan[] EncodeWithOffsets(string? text) => string.IsNullOrEmpty(text) ? [] : _backend.EncodeWithOffsets(text);
 
+    /// <summary>
+    /// The first tokens of <paramref name="text"/>, at least <paramref name="count"/> of them when the text has that many (possibly
+    /// more), equal to the first tokens of <see cref="Encode"/>; the work is bounded by <paramref name="count"/>, not by the text's
+    /// length (see <see cref="TokenPrefix"/>): what truncating callers need from a 10 MB row.
+    /// </summary>
+    internal int[] EncodeAtLeast(string? text, int count) =>
+        string.IsNullOrEmpty(text) ? [] : TokenPrefix.Encode(text, count, _backend.Encode, ids => ids.Length);
+
+    /// <summary>As <see cref="EncodeAtLeast"/>, with offsets (<see cref="EncodeWithOffsets"/>).</summary>
+    internal TokenSpan[] EncodeWithOffsetsAtLeast(string? text, int count) =>
+        string.IsNullOrEmpty(text) ? [] : TokenPrefix.Encode(text, count, _backend.EncodeWithOffsets, spans => spans.Length);
+
     /// <summary>Text of a sequence of ids.</summary>
     /// <param name="ids">Ids in [0, <see cref="VocabularySize"/>).</param>
     /// <param name="skipSpecialTokens">Leave out the five <see cref="Special"/> ids (Unk included).</param>

@@ -20,6 +20,8 @@ internal static class SentenceSimilarityForward
     public static Tensor Scores(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<string> texts, IReadOnlyList<string>? secondTexts, Device device)
     {
         using var scope = NewDisposeScope();
-        return TextClassificationForward.Logits(model, tokenizer, texts, secondTexts, device).squeeze(1).MoveToOuterDisposeScope(); // [B]
+        int maxLength = model.Backbone.Config.MaxSequenceLength;
+        var rows = texts.Select((t, i) => TextClassificationForward.Encode(tokenizer, maxLength, t, secondTexts?[i], pair: secondTexts is not null)).ToList();
+        return TextClassificationForward.Logits(model, rows, tokenizer.Special.Pad, device).squeeze(1).MoveToOuterDisposeScope(); // [B]
     }
 }

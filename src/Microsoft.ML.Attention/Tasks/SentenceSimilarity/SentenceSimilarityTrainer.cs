@@ -37,7 +37,9 @@ internal static class SentenceSimilarityTrainer
             CheckScores(validation, labelColumnName, "validation");
 
         Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings, device) : null;
-        int[] lengths = BatchEncoder.EncodedLengths(tokenizer, [.. examples.Select(e => e.Text)], model.Backbone.Config.MaxSequenceLength, SecondTexts(examples));
+        int maxLength = model.Backbone.Config.MaxSequenceLength;
+        var secondTexts = SecondTexts(examples);
+        int[] lengths = [.. examples.Select((e, i) => BatchEncoder.EncodeRow(tokenizer, e.Text, secondTexts?[i], maxLength, pair: secondTexts is not null).Length)];
         return TrainingLoop.Run(model, examples.Count, settings, indices =>
         {
             using var scope = NewDisposeScope();
