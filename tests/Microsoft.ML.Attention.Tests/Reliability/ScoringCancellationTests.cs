@@ -131,6 +131,63 @@ public sealed class ScoringCancellationTests(Stories260KFixture stories) : IClas
     }
 
     [Fact]
+    public void A_Transform_cursor_stops_between_windows_of_batches_and_a_cursor_made_later_reads_everything()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = Estimators.TextClassificationData.Tiny(maxSteps: 1);
+        options.InferenceBatchSize = 2;   // windows of 8 batches x 2 rows: 64 rows are 4 windows
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(Estimators.TinyModels.YelpRows(16)));
+        var data = ml.Data.LoadFromEnumerable(Estimators.TinyModels.YelpRows(64));
+        var expected = model.Transform(data).GetColumn<float>("Score").ToArray();
+
+        using var source = new CancellationTokenSource();
+        int read = 0;
+        IDataView scored;
+        using (TransformerScoring.WithCancellation(source.Token))
+            scored = model.Transform(data);
+        var error = Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            // The cursor is made inside the scope: it keeps the scope's token for as long as it is read.
+            using (TransformerScoring.WithCancellation(source.Token))
+            {
+                using var cursor = scored.GetRowCursor(scored.Schema);
+                var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+                float value = 0;
+                while (cursor.MoveNext())
+                {
+                    score(ref value);
+                    if (++read == 20)
+                        source.Cancel();   // inside the second window: the third window is not scored
+                }
+            }
+        });
+        Assert.Equal(source.Token, error.CancellationToken);
+        Assert.Equal(32, read);   // the rows of the two windows scored before the token was cancelled
+        Assert.Equal(expected, model.Transform(data).GetColumn<float>("Score").ToArray());
+    }
+
+    [Fact]
+    public void A_PredictionEngine_row_scored_inside_a_cancelled_scope_throws_and_the_engine_stays_usable()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = ml.Transforms.AttentionEncoder(Estimators.TextClassificationData.Tiny(maxSteps: 1))
+            .Fit(ml.Data.LoadFromEnumerable(Estimators.TinyModels.YelpRows(16)));
+        var engine = ml.Model.CreatePredictionEngine<Estimators.TinyModels.TextRow, ScoreRow>(model);
+        var row = new Estimators.TinyModels.TextRow { Text = "The food was great." };
+        float expected = engine.Predict(row).Score;
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+        using (TransformerScoring.WithCancellation(source.Token))
+            Assert.ThrowsAny<OperationCanceledException>(() => engine.Predict(row));
+        Assert.Equal(expected, engine.Predict(row).Score);
+    }
+
+    public sealed class ScoreRow
+    {
+        public float Score { get; set; }
+    }
+
+    [Fact]
     public void Nested_scopes_link_their_tokens_and_the_exception_carries_the_token_that_was_cancelled()
     {
         using var outer = new CancellationTokenSource();
