@@ -40,7 +40,10 @@ internal static class OnnxExporter
     }
 
     /// <summary>The ONNX model of <paramref name="network"/>, as <see cref="Export"/> writes it.</summary>
-    public static ModelProto Build(TaskNetwork network, OnnxEmbedding? embedding)
+    /// <param name="network">The task network and its backbone.</param>
+    /// <param name="embedding">Pooling of the sentence embedding for an embedding model; null = the head of the network.</param>
+    /// <param name="options">Standard or ONNX Runtime's fused operators; null = <see cref="OnnxExportOptions.Standard"/>.</param>
+    public static ModelProto Build(TaskNetwork network, OnnxEmbedding? embedding, OnnxExportOptions? options = null)
     {
         var config = network.Backbone.Config;
         var graph = new OnnxGraphBuilder();
@@ -48,7 +51,7 @@ internal static class OnnxExporter
         graph.Input(OnnxBackboneWriter.InputIds, TensorProto.Types.DataType.Int64, BatchAxis, SequenceAxis);
         graph.Input(OnnxBackboneWriter.AttentionMask, TensorProto.Types.DataType.Int64, BatchAxis, SequenceAxis);
         graph.Input(OnnxBackboneWriter.TokenTypeIds, TensorProto.Types.DataType.Int64, BatchAxis, SequenceAxis);
-        var backbone = new OnnxBackboneWriter(graph, weights, config);
+        var backbone = new OnnxBackboneWriter(graph, weights, config, options);
         using (no_grad())
         {
             if (embedding is not null)
@@ -71,6 +74,8 @@ internal static class OnnxExporter
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (graph.UsesContribDomain)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = ContribDomain, Version = 1 });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "max_sequence_length", Value = config.MaxSequenceLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         return model;
     }
