@@ -63,7 +63,7 @@ public sealed class OnnxExportConfigTests
             Record(worst, "span", Compare(TaskNetwork.Of(span), options, batch, ("start_logits", start), ("end_logits", end)));
             Record(worst, "causal", Compare(TaskNetwork.Of(language), options, batch, ("logits", language.forward(ids, mask))));
         }
-        var attentionNodes = OnnxExporter.Build(TaskNetwork.Of(classifier), null, options).Graph.Node.Count(n => n.OpType == "Attention");
+        var attentionNodes = OnnxExporter.Build(TaskNetwork.Of(classifier), null, options).Graph.Node.Count(n => n.OpType == "MultiHeadAttention");
         Assert.Equal(fused && OnnxBackboneWriter.CanFuse(config) ? config.LayerCount : 0, attentionNodes);
         Assert.True(worst.Values.All(w => w <= Tolerance), $"{name} (fused {fused}): max |library - ONNX Runtime| per head: {string.Join(", ", worst.Select(p => $"{p.Key} {p.Value:E2}"))}");
     }

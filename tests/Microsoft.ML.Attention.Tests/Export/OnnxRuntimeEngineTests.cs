@@ -38,7 +38,7 @@ public sealed class OnnxRuntimeEngineTests
 
         Assert.True(worst <= 1e-4, $"max |Transform - fused ONNX Runtime| = {worst:E2}");
         Assert.Equal(1, nodes.GetValueOrDefault("EmbedLayerNormalization"));
-        Assert.Equal(6, nodes.GetValueOrDefault("Attention"));
+        Assert.Equal(6, nodes.GetValueOrDefault("MultiHeadAttention"));
         Assert.Equal(12, nodes.GetValueOrDefault("SkipLayerNormalization"));
         Assert.Equal(6, nodes.GetValueOrDefault("BiasGelu") + nodes.GetValueOrDefault("FastGelu"));
     }
@@ -55,9 +55,8 @@ public sealed class OnnxRuntimeEngineTests
         using (var forward = new OnnxRuntimeForward(bytes))
             actual = Embeddings(forward, encoder);
 
-        Assert.Equal(6, graph.Node.Count(n => n.OpType == "QAttention"));
-        Assert.Equal(18, graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul")); // output projection and both feed-forward layers, per block
-        Assert.DoesNotContain(graph.Node, n => n.OpType is "MatMul" or "Gemm" or "Attention");
+        Assert.Equal(36, graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul")); // query, key, value, output and both feed-forward layers, per block
+        Assert.DoesNotContain(graph.Node, n => n.OpType is "MatMul" or "Gemm");
         var cosines = expected.Zip(actual, (e, a) => e.Zip(a, (x, y) => (double)x * y).Sum() / Math.Sqrt(e.Sum(x => (double)x * x) * a.Sum(x => (double)x * x))).ToArray();
         Assert.True(cosines.Average() >= 0.99 && cosines.Min() >= 0.97, $"int8 vs float32 sentence embeddings: min cosine {cosines.Min():F4}, mean {cosines.Average():F4}");
     }

@@ -7,7 +7,8 @@ namespace Microsoft.ML.Attention.Persistence.Export;
 /// <summary>
 /// The backbone written with ONNX Runtime's fused CPU operators (<see cref="OnnxExportOptions.Fused"/>), the form its transformer
 /// optimizer produces from a BERT or GPT-2 graph: <c>EmbedLayerNormalization</c> (gathers, sum and the embedding norm),
-/// <c>Attention</c> (the query/key/value projection, the masked softmax and the head merge in one kernel), the output projection as a
+/// three <c>MatMul</c>s (query, key, value) into <c>MultiHeadAttention</c> (biases, masks, softmax and the head merge in one kernel),
+/// the output projection as a
 /// <c>MatMul</c> whose bias, residual and norm are one <c>SkipLayerNormalization</c>, and the feed-forward as
 /// <c>MatMul</c> → <c>BiasGelu</c> → <c>MatMul</c>. Hidden states travel as [B, T, D] (the operators' layout).
 /// </summary>
@@ -94,17 +95,21 @@ internal sealed partial class OnnxBackboneWriter
     }
 
     /// <summary>
-    /// ONNX Runtime's <c>Attention</c> over [B, T, D] (projection weights transposed to [D, 3 H Dh]; the raw [B, T] int32 mask), then
-    /// the output projection's <c>MatMul</c>. Returns the projection without its bias [B, T, D] and the bias (null without biases),
-    /// which the following <c>SkipLayerNormalization</c> adds.
+    /// The query, key and value projections as three <c>MatMul</c>s over [B, T, D] (weights transposed to [D, H Dh]; each one large
+    /// product over every token), ONNX Runtime's <c>MultiHeadAttention</c> (their biases, the raw [B, T] int32 key mask, the causal mask,
+    /// softmax and the head merge), then the output projection's <c>MatMul</c>. Returns the projection without its bias [B, T, D] and
+    /// the bias (null without biases), which the following <c>SkipLayerNormalization</c> adds.
     /// </summary>
     private (string Output, string? Bias) FusedAttention(string x, string module, string mask, bool causal)
     {
-        var attended = _graph.ContribNode("Attention",
-            [x, _weights.BackboneTransposed(module + "qkv_proj.weight")!, _weights.Backbone(module + "qkv_proj.bias") ?? "", mask],
+        long width = _config.HeadCount * _config.HeadDimension;
+        var weights = _weights.BackboneTransposedParts(module + "qkv_proj.weight", [width, width, width]); // [D, H Dh] each
+        var projected = weights.Select(w => _graph.Node("MatMul", [x, w])).ToArray(); // [B, T, H Dh] each
+        var attended = _graph.ContribNode("MultiHeadAttention",
+            [projected[0], projected[1], projected[2], _weights.Backbone(module + "qkv_proj.bias") ?? "", mask],
             Attribute("num_heads", (long)_config.HeadCount), Attribute("unidirectional", causal ? 1L : 0L), Attribute("mask_filter_value", MaskFilterValue)); // [B, T, H Dh]
-        var projected = _graph.Node("MatMul", [attended, _weights.BackboneTransposed(module + "out_proj.weight")!]); // [B, T, D]
-        return (projected, _weights.Backbone(module + "out_proj.bias"));
+        var output = _graph.Node("MatMul", [attended, _weights.BackboneTransposed(module + "out_proj.weight")!]); // [B, T, D]
+        return (output, _weights.Backbone(module + "out_proj.bias"));
     }
 
     /// <summary><c>MatMul</c> → <c>BiasGelu</c> (or <c>Gelu</c> without a bias) → <c>MatMul</c>; returns the last product [B, T, D] and its bias.</summary>

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Attention.Persistence.Export;
 /// <summary>
 /// Dynamic int8 quantization of an exported float32 model's linear layers, in memory, as ONNX Runtime's own dynamic quantizer writes it
 /// (<c>quantize_dynamic</c>, per-channel, int8 weights): every <c>MatMul</c> or <c>Gemm</c> over a constant weight becomes
-/// <c>DynamicQuantizeMatMul</c>, and every fused <c>Attention</c> becomes <c>DynamicQuantizeLinear</c> + <c>QAttention</c>.
+/// <c>DynamicQuantizeMatMul</c> (in the fused graph that includes the query, key and value projections before <c>MultiHeadAttention</c>).
 /// Weights are quantized per output column, symmetric (zero point 0): <c>scale[n] = max_k |W[k, n]| / 127</c>,
 /// <c>q = round(W / scale)</c> in [-127, 127]; activations are quantized by ONNX Runtime at run time, per call (uint8, asymmetric,
 /// one scale for the whole batch). Embeddings, norms, biases and the attention's softmax stay float32. No file format is added:
@@ -32,19 +32,12 @@ internal static class OnnxDynamicQuantizer
         int rewritten = 0;
         foreach (var node in graph.Node)
         {
-            var replacement = node.Domain.Length == 0 && node.OpType is "MatMul" or "Gemm" ? Linear(node)
-                : node.Domain == ContribDomain && node.OpType == "Attention" ? Attention(node)
-                : null;
-            if (replacement is null)
-            {
-                nodes.Add(node);
-                continue;
-            }
-            nodes.AddRange(replacement);
-            rewritten++;
+            var replacement = node.Domain.Length == 0 && node.OpType is "MatMul" or "Gemm" ? Linear(node) : null;
+            nodes.Add(replacement ?? node);
+            rewritten += replacement is null ? 0 : 1;
         }
         if (rewritten == 0)
-            throw new ArgumentException("The model has no MatMul, Gemm or Attention over a constant float32 weight; nothing to quantize.", nameof(model));
+            throw new ArgumentException("The model has no MatMul or Gemm over a constant float32 weight; nothing to quantize.", nameof(model));
         graph.Node.Clear();
         graph.Node.AddRange(nodes);
         var read = nodes.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet();
@@ -56,9 +49,9 @@ internal static class OnnxDynamicQuantizer
         return quantized;
 
         // MatMul(A, W[K, N]) or Gemm(A, W, C) with transA = 0, alpha = beta = 1 → DynamicQuantizeMatMul(A, q, scale, zero point, C).
-        NodeProto[]? Linear(NodeProto node)
+        NodeProto? Linear(NodeProto node)
         {
-            if (!TryMatrix(node.Input[1], out _))
+            if (!TryMatrix(node.Input[1]))
                 return null;
             bool transpose = false;
             string bias = "";
@@ -78,29 +71,10 @@ internal static class OnnxDynamicQuantizer
             var result = new NodeProto { Name = node.Name + "_quantized", OpType = "DynamicQuantizeMatMul", Domain = ContribDomain };
             result.Input.AddRange(bias.Length > 0 ? [node.Input[0], values, scale, zeroPoint, bias] : [node.Input[0], values, scale, zeroPoint]);
             result.Output.AddRange(node.Output);
-            return [result];
+            return result;
         }
 
-        // Attention(x, W[D, 3 H Dh], bias, mask, ...) → DynamicQuantizeLinear(x) → QAttention(x_q, q, bias, x_scale, scale, mask, x_zero, zero).
-        NodeProto[]? Attention(NodeProto node)
-        {
-            if (!TryMatrix(node.Input[1], out var matrix) || node.Input.Count > 4)
-                return null;
-            var (values, scale, zeroPoint) = Weight(node.Input[1], transpose: false);
-            string bias = node.Input.Count > 2 && node.Input[2].Length > 0 ? node.Input[2] : ZeroBias(node.Input[1] + ".zero_bias", matrix.Dims[1]);
-            string mask = node.Input.Count > 3 ? node.Input[3] : "";
-            var input = new NodeProto { Name = node.Name + "_quantize_input", OpType = "DynamicQuantizeLinear" };
-            input.Input.Add(node.Input[0]);
-            input.Output.AddRange([node.Name + "_input_q", node.Name + "_input_scale", node.Name + "_input_zero_point"]);
-            var attention = new NodeProto { Name = node.Name + "_quantized", OpType = "QAttention", Domain = ContribDomain };
-            attention.Input.AddRange([input.Output[0], values, bias, input.Output[1], scale, mask, input.Output[2], zeroPoint]);
-            attention.Output.AddRange(node.Output);
-            attention.Attribute.AddRange(node.Attribute);
-            return [input, attention];
-        }
-
-        bool TryMatrix(string name, out TensorProto matrix) =>
-            initializers.TryGetValue(name, out matrix!) && matrix.DataType == FloatType && matrix.Dims.Count == 2;
+        bool TryMatrix(string name) => initializers.TryGetValue(name, out var matrix) && matrix.DataType == FloatType && matrix.Dims.Count == 2;
 
         (string Values, string Scale, string ZeroPoint) Weight(string name, bool transpose)
         {
@@ -119,18 +93,6 @@ internal static class OnnxDynamicQuantizer
             written = (valuesProto.Name, scaleProto.Name, zeroProto.Name);
             weights[(name, transpose)] = written;
             return written;
-        }
-
-        string ZeroBias(string name, long size)
-        {
-            if (!initializers.ContainsKey(name))
-            {
-                var proto = new TensorProto { Name = name, DataType = FloatType, RawData = ByteString.CopyFrom(new byte[size * sizeof(float)]) };
-                proto.Dims.Add(size);
-                graph.Initializer.Add(proto);
-                initializers[name] = proto;
-            }
-            return name;
         }
     }
 

@@ -58,7 +58,7 @@ internal sealed class OnnxWeights
 
     /// <summary>
     /// The backbone matrix <paramref name="key"/> ([out, in]) transposed to [in, out], for <c>MatMul</c> and ONNX Runtime's
-    /// <c>Attention</c>, written as <c>&lt;name&gt;.transposed</c>; null when the backbone has no such weight.
+    /// the fused graph, written as <c>&lt;name&gt;.transposed</c>; null when the backbone has no such weight.
     /// </summary>
     public string? BackboneTransposed(string key)
     {
@@ -71,6 +71,25 @@ internal sealed class OnnxWeights
         name = _graph.Initializer(_bertNames.GetValueOrDefault(full, full) + ".transposed", transposed);
         _written[cacheKey] = name;
         return name;
+    }
+
+    /// <summary>
+    /// The backbone matrix <paramref name="key"/> ([out, in]) cut into blocks of <paramref name="sizes"/> rows (the query, key and value
+    /// rows of the fused projection), each transposed to [in, rows] and written as <c>&lt;key&gt;.&lt;i&gt;.transposed</c>.
+    /// </summary>
+    public string[] BackboneTransposedParts(string key, long[] sizes)
+    {
+        var matrix = _stateDict[BackbonePrefix + key];
+        var parts = new string[sizes.Length];
+        long start = 0;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            using var rows = matrix.narrow(0, start, sizes[i]);
+            using var transposed = rows.t(); // [in, rows]
+            parts[i] = _graph.Initializer($"{BackbonePrefix}{key}.{i}.transposed", transposed);
+            start += sizes[i];
+        }
+        return parts;
     }
 
     /// <summary>
