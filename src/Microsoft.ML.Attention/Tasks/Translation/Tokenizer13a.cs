@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Microsoft.ML.Attention.Tasks.Translation;
+namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// sacreBLEU's default BLEU tokenization, "13a" (the mteval-v13a.pl rules, <c>sacrebleu/tokenizers/tokenizer_13a.py</c>): drop

@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.ML.Attention.Tasks.Translation;
+using Microsoft.ML.Attention.Tasks;
 
 namespace Microsoft.ML.Attention;
 
