@@ -170,7 +170,10 @@ public sealed class SequenceToSequenceGenerator
                 {
                     long[] keep = [.. kept.Select(i => (long)i)];
                     cache?.KeepRows(keep);
-                    memory = SelectRows(memory, keep);
+                    var previous = memory;
+                    memory = SelectRows(memory, keep); // outlives this step's scope
+                    previous.Hidden.Dispose();
+                    previous.Mask?.Dispose();
                 }
 
                 active = kept.Select(i => active[i]).ToList();
@@ -336,10 +339,11 @@ public sealed class SequenceToSequenceGenerator
         return row;
     }
 
+    // The memory of the given rows, moved out of the caller's step scope into the generation's scope.
     private static EncoderOutput SelectRows(EncoderOutput memory, long[] rows)
     {
         using var index = torch.tensor(rows, ScalarType.Int64, memory.Hidden.device);
-        return new EncoderOutput(memory.Hidden.index_select(0, index), memory.Mask?.index_select(0, index));
+        return new EncoderOutput(memory.Hidden.index_select(0, index).MoveToOuterDisposeScope(), memory.Mask?.index_select(0, index).MoveToOuterDisposeScope());
     }
 
     private void ValidateSources(IReadOnlyList<IReadOnlyList<int>> sourceIds)

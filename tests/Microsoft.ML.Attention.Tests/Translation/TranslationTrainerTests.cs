@@ -1,3 +1,4 @@
+using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
@@ -116,5 +117,23 @@ public class TranslationTrainerTests
 
         var after = result.EpochValidations[^1];
         Assert.True(after.Loss < 0.4 * before.Loss, $"held-out loss {before.Loss:F3} -> {after.Loss:F3}");
+        if (!bfloat16)
+            AssertCachedAndUncachedGenerationAgree(model);
+    }
+
+    // A trained model ends its rows at different steps (their lengths differ), so finished rows leave the batch: the cache and the
+    // memory keep only the remaining rows, and the uncached reference must follow them exactly.
+    private static void AssertCachedAndUncachedGenerationAgree(EncoderDecoderModel model)
+    {
+        var generator = new SequenceToSequenceGenerator(model, Tokenizer, Tokenizer);
+        string[] sources = ["ab", "hgf", "abcd", "cdeh", "ba", "gfedc"];
+        var cached = generator.Generate(sources, new GenerationOptions { Temperature = 0, MaxNewTokens = 10 });
+        var uncached = generator.Generate(sources, new GenerationOptions { Temperature = 0, MaxNewTokens = 10, UseKeyValueCache = false });
+        var beams = generator.Generate(sources, new GenerationOptions { MaxNewTokens = 10 }, new BeamSearchOptions { BeamSize = 3 });
+        var beamsUncached = generator.Generate(sources, new GenerationOptions { MaxNewTokens = 10, UseKeyValueCache = false }, new BeamSearchOptions { BeamSize = 3 });
+
+        Assert.Equal(cached, uncached);
+        Assert.Equal(beams, beamsUncached);
+        Assert.True(cached.Select(t => t.Length).Distinct().Count() > 1, $"outputs: {string.Join(", ", cached)}");
     }
 }
