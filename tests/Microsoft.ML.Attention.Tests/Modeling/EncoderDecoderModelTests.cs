@@ -58,6 +58,29 @@ public class EncoderDecoderModelTests
         weights.Dispose();
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(MultiHeadAttention.MaxKeysForProductAttention + 8)]
+    public void Bfloat16_cross_attention_equals_the_reference_path_within_bfloat16_rounding(int sourceLength)
+    {
+        // Up to MaxKeysForProductAttention memory positions bfloat16 runs as product attention, beyond as float32 SDPA.
+        var config = TestConfigs.Gpt;
+        using var attention = CrossAttention(config, seed: 23);
+        attention.to(ScalarType.BFloat16);
+        using var hidden = torch.randn(2, 5, config.ModelDimension).to(ScalarType.BFloat16);
+        using var memory = torch.randn(2, sourceLength, config.ModelDimension).to(ScalarType.BFloat16);
+        using var mask = torch.ones(2, sourceLength, dtype: ScalarType.Int64);
+        mask[1, 4..] = torch.tensor(0L);
+
+        using var fast = attention.forward(hidden, memory, mask);
+        var (reference, weights) = attention.ForwardCrossWithWeights(hidden, memory, mask);
+
+        Assert.Equal(ScalarType.BFloat16, fast.dtype);
+        TensorAssert.Close(reference.to(ScalarType.Float32), fast.to(ScalarType.Float32), 2e-2);
+        reference.Dispose();
+        weights.Dispose();
+    }
+
     [Fact]
     public void Cross_attention_weights_are_zero_on_padded_source_positions_and_sum_to_one()
     {
