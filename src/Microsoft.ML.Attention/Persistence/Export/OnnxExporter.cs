@@ -64,7 +64,7 @@ internal static class OnnxExporter
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         if (graph.UsesContribDomain)
-            model.OpsetImport.Add(new OperatorSetIdProto { Domain = ContribDomain, Version = 1 });
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.ContribDomain, Version = 1 });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "max_sequence_length", Value = config.MaxSequenceLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         return model;
     }
