@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tests.Generation;
 using static Microsoft.ML.Attention.Tests.QuestionAnswering.QuestionAnsweringData;
