@@ -35,4 +35,13 @@ public enum TransformerTask
     /// <c>AnswerStart</c> (<c>Int32</c> character offset in the context) and <c>Score</c> (<c>Single</c>: start logit + end logit).
     /// </summary>
     QuestionAnswering = 3,
+
+    /// <summary>
+    /// Token classification (part-of-speech tags, named-entity spans): fine-tunes a token classifier (a linear head on every sub-word)
+    /// on the words of a sentence (a vector of text, or a text column split on white space) and one label per word, text or keys
+    /// (<see cref="TransformerTextOptions.TokenClassification"/> names the columns and sets the tag scheme, aggregation and windows).
+    /// <c>Transform</c> writes <c>PredictedLabel</c> (one label per word, of the label's type) and <c>Score</c> (one probability per
+    /// word), and with <see cref="TokenClassificationOptions.AddEntities"/> the entity vectors.
+    /// </summary>
+    TokenClassification = 4,
 }

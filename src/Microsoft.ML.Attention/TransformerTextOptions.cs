@@ -239,6 +239,13 @@ public sealed class TransformerTextOptions
     /// </summary>
     public QuestionAnsweringOptions QuestionAnswering { get; set; } = new();
 
+    /// <summary>
+    /// The columns (words, labels), tag scheme, aggregation, windows and entity output of <see cref="TransformerTask.TokenClassification"/>;
+    /// see <see cref="TokenClassificationOptions"/> for each default. Ignored by the other tasks. Default: <c>new TokenClassificationOptions()</c>
+    /// (columns <c>Words</c> and <c>Label</c>, no tag scheme, <see cref="TokenAggregation.First"/>).
+    /// </summary>
+    public TokenClassificationOptions TokenClassification { get; set; } = new();
+
     /// <summary>A shallow copy with <see cref="Task"/> set to <paramref name="task"/>: what the catalog aliases pass on, so that the caller's object stays as it was.</summary>
     internal TransformerTextOptions WithTask(TransformerTask task)
     {
