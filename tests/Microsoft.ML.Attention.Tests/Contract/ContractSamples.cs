@@ -7,6 +7,7 @@ using Microsoft.ML.Attention.Tokenization;
 using static TorchSharp.torch;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.QuestionAnswering;
+using Microsoft.ML.Attention.Tests.TokenClassification;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
 
@@ -33,6 +34,13 @@ internal static class ContractSamples
             var options = QuestionAnsweringData.Tiny(maxSteps: 2);
             options.InferenceBatchSize = 3;
             return (options, ml.Data.LoadFromEnumerable(QuestionAnsweringData.Rows(QuestionAnsweringData.DevExamples.Take(8))));
+        },
+        [TransformerTask.TokenClassification] = ml =>
+        {
+            var options = TokenClassificationData.Tiny(maxSteps: 2);
+            options.InferenceBatchSize = 3;
+            var rows = ml.Data.LoadFromEnumerable(TokenClassificationData.Sentences(8));
+            return (options, ml.Transforms.Conversion.MapValueToKey("Tags").Fit(rows).Transform(rows));   // key labels: PredictedLabel gets their values
         },
         [TransformerTask.CausalLanguageModeling] = ml =>
         {
@@ -75,6 +83,16 @@ internal static class ContractSamples
             return Math.Max(ExportedModel.MaxDifference(start.data<float>().ToArray(), outputs["start_logits"]),
                 ExportedModel.MaxDifference(end.data<float>().ToArray(), outputs["end_logits"]));
         },
+        [TransformerTask.TokenClassification] = (model, data, exported) =>
+        {
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            var outputs = exported.Run(batch, "logits");
+            var network = (TokenClassifier)model.Model.Network;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (ids, mask) = batch.ToTensors(CPU);
+            return ExportedModel.MaxDifferenceAtRealTokens(batch, network.forward(ids, mask).contiguous().data<float>().ToArray(), outputs["logits"]);
+        },
         [TransformerTask.CausalLanguageModeling] = (model, data, exported) =>
         {
             var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
@@ -100,6 +118,8 @@ internal static class ContractSamples
     {
         if (options.Task == TransformerTask.QuestionAnswering)
             options.QuestionAnswering.QuestionColumnName = columnName;
+        else if (options.Task == TransformerTask.TokenClassification)
+            options.TokenClassification.WordsColumnName = columnName;
         else
             options.TextColumnName = columnName;
     }

@@ -83,6 +83,16 @@ public sealed class SavedModelFixture
                 .Select(e => new QuestionRow { Text = e.Question, Second = e.Context, Answer = e.Answers[0].Text, AnswerStart = e.Answers[0].Start });
             return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows.ToList()));
         }),
+        new("token-classification-entities", ["PredictedLabel", "Score", "Entities", "EntityTypes", "EntityStarts", "EntityLengths", "EntityScores"], null,
+            Singles(["The Fulton County Grand Jury said Friday an investigation of Atlanta 's recent primary election produced no evidence .",
+                "Mr.  Kennedy   spoke in Boston", "ok", ""]), ml =>
+        {
+            var options = TokenClassification.TokenClassificationData.Tiny(maxSteps: 8);
+            options.TokenClassification.LabelColumnName = "Names";
+            options.TokenClassification.TagScheme = TagScheme.Iob2;
+            options.TokenClassification.AddEntities = true;
+            return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(TokenClassification.TokenClassificationData.Sentences(32)));
+        }),
     ];
 
     /// <summary>A question-answering training row in the probe's columns: the question in "Text", the context in "Second".</summary>
