@@ -87,7 +87,10 @@ public sealed class SavedModelFixture
             Singles(["The Fulton County Grand Jury said Friday an investigation of Atlanta 's recent primary election produced no evidence .",
                 "Mr.  Kennedy   spoke in Boston", "ok", ""]), ml =>
         {
-            var options = TokenClassification.TokenClassificationData.Tiny(maxSteps: 8);
+            var options = TokenClassification.TokenClassificationData.Tiny(epochs: 25);
+            options.Tokenizer = Microsoft.ML.Attention.Tokenization.TokenizerKind.Character;   // a small vocabulary keeps the committed model small
+            options.VocabularyPath = null;
+            options.Model = options.Model with { MaxSequenceLength = 64 };
             options.TokenClassification.LabelColumnName = "Names";
             options.TokenClassification.TagScheme = TagScheme.Iob2;
             options.TokenClassification.AddEntities = true;
