@@ -92,7 +92,7 @@ public static class FineTune
         return options;
     }
 
-    // all-MiniLM-L6-v2's architecture: 6 post-norm BERT layers of 384 dimensions, 12 heads, GELU, learned positions, token types.
+    // all-MiniLM-L6-v2's architecture as the importer reads it (BertLayout): 6 post-norm BERT layers of 384 dimensions, 12 heads, GELU.
     private static TransformerConfig MiniLmShape(int maxSequenceLength) => new()
     {
         ModelDimension = 384,
@@ -105,5 +105,6 @@ public static class FineTune
         PositionalEncoding = PositionalEncodingKind.Learned,
         NormalizeEmbeddings = true,
         TokenTypeCount = 2,
+        NormalizationEpsilon = 1e-12,
     };
 }
