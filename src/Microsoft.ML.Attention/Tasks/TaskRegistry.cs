@@ -13,6 +13,8 @@ internal static class TaskRegistry
         new CausalLanguageModelingTask(),
         new TextClassificationTask(),
         new QuestionAnsweringTask(),
+        new SentenceEmbeddingTask(),
+        new SentenceSimilarityTask(),
     ];
 
     /// <summary>The registered tasks, in registration order.</summary>
