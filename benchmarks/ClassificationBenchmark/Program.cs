@@ -2,7 +2,9 @@
 // Usage: dotnet run -c Release --project benchmarks/ClassificationBenchmark -- [sections] [--sst2-rows N] [--keep-native-memory false]
 //   sections: yelp, sst2, sst2-mlm (from scratch / self-pretrained; the default set), yelp-pretrained, yelp-embeddings,
 //   sst2-pretrained (from the imported all-MiniLM-L6-v2), encoder-speed (Transform rows/s against ONNX Runtime),
-//   onnx-parity (ExportToOnnx: ONNX Runtime vs Transform, re-import), onnx-speed (the exported all-MiniLM-L6-v2 under ONNX Runtime vs Transform);
+//   onnx-parity (ExportToOnnx: ONNX Runtime vs Transform, re-import), onnx-speed (the exported all-MiniLM-L6-v2 under ONNX Runtime vs Transform),
+//   onnx-engines (TorchSharp fp32/bf16 and OnnxRuntimeForward on the standard, fused and int8 graphs: rows/s, latency, ratios, kernels, int8 cosine),
+//   onnx-profile (ONNX Runtime's per-operator kernel time for each graph, one thread);
 //   --sst2-rows: SST-2 training phrases for the transformer runs (default 20000);
 //   --progress: print training progress lines (every 100 steps of the pretrained runs);
 //   --keep-native-memory false: train with glibc's default allocator behaviour (RetainFreedMemory = false), for the A/B figure;
@@ -64,6 +66,12 @@ if (sections.Contains("onnx-parity"))
 
 if (sections.Contains("onnx-speed"))
     OnnxExportCheck.Speed(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);
+
+if (sections.Contains("onnx-engines"))
+    OnnxEngines.Run(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);
+
+if (sections.Contains("onnx-profile"))
+    OnnxEngines.Profile(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);
 
 if (sections.Contains("encoder-speed"))
     PretrainedEmbeddings.Speed(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);

@@ -84,11 +84,10 @@ internal static class EmbeddingSpeed
         if (source is not null)
         {
             using (no_grad())
-                network.Module.load_state_dict(source.state_dict());
+                network.load_state_dict(source.state_dict());
         }
-        network.Module.eval();
-        var model = new TransformerTextModel(spec.Task, config, tokenizer, network, CPU);
-        return new TransformerTextTransformer(ml, model, spec, inferenceBatchSize: 32, precision);
+        network.eval();
+        return new TransformerTextTransformer(ml, spec.Bind(config, tokenizer, network, CPU), inferenceBatchSize: 32, precision);
     }
 
     private static (double BestSeconds, float[][] Embeddings) Measure(TransformerTextTransformer transformer, IDataView data)

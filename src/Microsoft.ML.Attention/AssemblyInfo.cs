@@ -8,3 +8,6 @@ using System.Runtime.CompilerServices;
 
 // The benchmark programs drive the internal training loop directly (nanoGPT-style random windows; see docs/performance.md).
 [assembly: InternalsVisibleTo("Microsoft.ML.Attention.Benchmarks")]
+
+// The ONNX Runtime engine (package Microsoft.ML.Attention.OnnxRuntime) builds its models with the internal exporter (docs/scaling.md).
+[assembly: InternalsVisibleTo("Microsoft.ML.Attention.OnnxRuntime")]

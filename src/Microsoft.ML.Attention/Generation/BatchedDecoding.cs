@@ -56,6 +56,7 @@ internal sealed class BatchedDecoding
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                TransformerScoring.ThrowIfCancellationRequested();   // the ambient scope (Transform, PredictionEngine), between steps
                 int[] next = prefill ? Prefill(sequences, padding, cache, samplers) : Step(sequences, active, cache, samplers);
                 prefill = false;
                 var kept = new List<int>(active.Count);

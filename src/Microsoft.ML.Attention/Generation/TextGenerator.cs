@@ -27,6 +27,11 @@ namespace Microsoft.ML.Attention.Generation;
 /// Every step runs under <c>torch.no_grad()</c> in its own dispose scope, with the model in evaluation mode (its previous
 /// training mode is restored afterwards). An instance is not thread-safe: run one generation at a time.
 /// </para>
+/// <para>
+/// Besides the <c>cancellationToken</c> arguments, every method checks the ambient <see cref="TransformerScoring.WithCancellation(CancellationToken)"/>
+/// scope before each token (of the code that enumerates, for the streaming methods), and throws
+/// <see cref="OperationCanceledException"/> carrying the token that was cancelled.
+/// </para>
 /// </remarks>
 public sealed class TextGenerator
 {
@@ -219,6 +224,7 @@ public sealed class TextGenerator
             for (int step = 0; step < options.MaxNewTokens; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                TransformerScoring.ThrowIfCancellationRequested();   // the ambient scope of the enumerating code, between tokens
                 int next = NextToken(sequence, cache, sampler);
                 if (next == special.Eos || next == special.Bos)
                 {

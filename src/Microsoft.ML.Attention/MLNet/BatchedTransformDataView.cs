@@ -104,7 +104,9 @@ internal sealed class BatchedTransformDataView : IDataView
                 rows.Add(_inputs!.Read());
             if (rows.Count == 0)
                 throw new InvalidOperationException("The input data view returned fewer rows to its second cursor than to its first.");
-            return _parent._scorer.Score(rows, batchSize, _cancellation);
+            // The captured token also reaches the checks inside a row (question-answering windows, generated tokens), whatever flow moves the cursor.
+            using (TransformerScoring.WithCancellation(_cancellation))
+                return _parent._scorer.Score(rows, batchSize, _cancellation);
         }
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)

@@ -62,12 +62,7 @@ public sealed class TransformerBackbone : nn.Module
         config.Validate();
         Config = config;
         tokenEmbedding = WeightInitialization.Normal(nn.Embedding(config.VocabularySize, config.ModelDimension));
-        positionEncoding = config.PositionalEncoding switch
-        {
-            PositionalEncodingKind.Learned => new LearnedPositionEncoding(config.MaxSequenceLength, config.ModelDimension),
-            PositionalEncodingKind.Sinusoidal => new SinusoidalPositionEncoding(config.ModelDimension),
-            _ => null,
-        };
+        positionEncoding = CreatePositionEncoding(config);
         tokenTypeEmbedding = config.TokenTypeCount > 0
             ? WeightInitialization.Normal(nn.Embedding(config.TokenTypeCount, config.ModelDimension))
             : null;
@@ -206,6 +201,17 @@ public sealed class TransformerBackbone : nn.Module
         cache?.SetKeyPaddingMask(keyPaddingMask);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The module that adds positions to token embeddings [B, T, D] from an offset (learned or sinusoidal), or null for rotary positions,
+    /// which the attention applies. Shared with <see cref="EncoderDecoderModel"/>'s decoder.
+    /// </summary>
+    internal static nn.Module<Tensor, long, Tensor>? CreatePositionEncoding(TransformerConfig config) => config.PositionalEncoding switch
+    {
+        PositionalEncodingKind.Learned => new LearnedPositionEncoding(config.MaxSequenceLength, config.ModelDimension),
+        PositionalEncodingKind.Sinusoidal => new SinusoidalPositionEncoding(config.ModelDimension),
+        _ => null,
+    };
 
     /// <summary>The position embeddings [B, T, D] of per-row positions [B, T] (batched generation over left-padded rows).</summary>
     private Tensor PositionEmbeddings(Tensor rowPositions) => positionEncoding switch

@@ -82,21 +82,20 @@ public sealed class TransformerBlock : nn.Module
     private Tensor Run(Tensor hidden, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache, List<Tensor>? weights)
     {
         using var scope = NewDisposeScope();
-        Tensor x;
-        if (Placement == NormalizationPlacement.PreNorm)
-        {
-            x = hidden + residualDropout.forward(Attend(attentionNorm.forward(hidden), keyPaddingMask, causal, cache, weights));
-            x = x + residualDropout.forward(feedForward.forward(feedForwardNorm.forward(x)));
-        }
-        else
-        {
-            x = attentionNorm.forward(hidden + residualDropout.forward(Attend(hidden, keyPaddingMask, causal, cache, weights)));
-            x = feedForwardNorm.forward(x + residualDropout.forward(feedForward.forward(x)));
-        }
-
+        var x = Residual(Placement, hidden, attentionNorm, residualDropout, input => Attend(input, keyPaddingMask, causal, cache, weights));
+        x = Residual(Placement, x, feedForwardNorm, residualDropout, feedForward.forward);
         weights?[^1].MoveToOuterDisposeScope();
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// One residual branch: PreNorm <c>x + Dropout(Sublayer(Norm(x)))</c>, PostNorm <c>Norm(x + Dropout(Sublayer(x)))</c>.
+    /// Shared with <see cref="TransformerDecoderBlock"/>.
+    /// </summary>
+    internal static Tensor Residual(NormalizationPlacement placement, Tensor x, nn.Module<Tensor, Tensor> norm, Dropout dropout, Func<Tensor, Tensor> sublayer) =>
+        placement == NormalizationPlacement.PreNorm
+            ? x + dropout.forward(sublayer(norm.forward(x)))
+            : norm.forward(x + dropout.forward(sublayer(x)));
 
     private Tensor Attend(Tensor input, Tensor? keyPaddingMask, bool causal, KeyValueCache? cache, List<Tensor>? weights)
     {

@@ -60,8 +60,11 @@ public static class BatchEncoder
         }
 
         SpecialTokenIds special = tokenizer.Special;
-        int[] first = tokenizer.Encode(text);
-        int[] second = pair ? tokenizer.Encode(secondText) : [];
+        // budget + 1 tokens at most of each text (the work is bounded by the length kept, not the text's): longest-first
+        // truncation gives the same lengths for any text length at or above the budget, and one more tells a truncated row.
+        int budget = maxLength - specialCount;
+        int[] first = tokenizer.EncodeAtLeast(text, budget + 1);
+        int[] second = pair ? tokenizer.EncodeAtLeast(secondText, budget + 1) : [];
         (int firstLength, int secondLength) = TruncateLongestFirst(first.Length, second.Length, maxLength - specialCount);
         bool truncated = firstLength < first.Length || secondLength < second.Length;
         int length = firstLength + secondLength + specialCount;

@@ -87,22 +87,7 @@ internal sealed class Llama2cBackend : TokenizerBackend
         [.. _tokenizer.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false)];
 
     /// <inheritdoc/>
-    /// <remarks>
-    /// SentencePiece's offsets index the text after its dummy-prefix space (the only normalization of this model: spaces are kept,
-    /// nothing collapsed), so they are shifted back by the prefix; a token holding the prefix starts at character 0.
-    /// </remarks>
-    public override TokenSpan[] EncodeWithOffsets(string text)
-    {
-        var tokens = _tokenizer.EncodeToTokens(text, out string? normalized, addBeginningOfSentence: false, addEndOfSentence: false);
-        int encodedLength = normalized?.Length ?? text.Length;
-        int shift = encodedLength - text.Length;
-        if (shift < 0 || (normalized is not null && !normalized.AsSpan(shift).SequenceEqual(text)))
-        {
-            throw new InvalidOperationException($"The llama2.c tokenizer normalized a text of {text.Length} characters unexpectedly ({encodedLength} characters); offsets are undefined.");
-        }
-
-        return SpansOf(tokens, text, encodedLength, k => k < shift ? (0, 0) : (k - shift, k - shift + 1));
-    }
+    public override TokenSpan[] EncodeWithOffsets(string text) => SentencePieceSpans(_tokenizer, text, "llama2.c");
 
     /// <summary>
     /// The bytes run.c's <c>decode(prev_token, token)</c> returns: the piece, without its leading space when

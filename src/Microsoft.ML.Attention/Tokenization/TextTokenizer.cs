@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Attention.Tokenization;
 
 /// <summary>
-/// Turns text into model token ids and back, for the four <see cref="TokenizerKind"/>s, with the five special tokens a
+/// Turns text into model token ids and back, for the five <see cref="TokenizerKind"/>s, with the five special tokens a
 /// transformer needs (<see cref="Special"/>) and a self-contained binary form (<see cref="Save"/>, <see cref="Load"/>).
 /// </summary>
 /// <remarks>
@@ -15,6 +15,7 @@ namespace Microsoft.ML.Attention.Tokenization;
 /// <item><term><see cref="TokenizerKind.WordPiece"/></term><description>all ids from vocab.txt: [PAD] [MASK] [CLS]=Bos [SEP]=Eos [UNK]; nothing added.</description></item>
 /// <item><term><see cref="TokenizerKind.Character"/></term><description>one id per distinct character, ascending; added [PAD] [MASK] [BOS] [EOS] [UNK].</description></item>
 /// <item><term><see cref="TokenizerKind.Llama2c"/></term><description>N file ids: 0 &lt;unk&gt;, 1 &lt;s&gt;=Bos, 2 &lt;/s&gt;=Eos; added [PAD] N, [MASK] N + 1.</description></item>
+/// <item><term><see cref="TokenizerKind.Subword"/></term><description>0 &lt;unk&gt;, 1 &lt;s&gt;=Bos, 2 &lt;/s&gt;=Eos, 3 [PAD], 4 [MASK], 5..260 bytes, then the learned pieces; nothing added.</description></item>
 /// </list>
 /// Instances are immutable and safe to share between threads.
 /// </remarks>
@@ -127,6 +128,27 @@ public sealed class TextTokenizer
         return new(Llama2cBackend.CreateFromFile(tokenizerPath, vocabularySize));
     }
 
+    /// <summary>
+    /// A subword vocabulary learned from <paramref name="corpus"/> by byte-pair encoding (for translation: both languages' texts, one
+    /// joint vocabulary), encoded and decoded by Microsoft.ML.Tokenizers' SentencePiece BPE with byte fallback. Case and accents are kept,
+    /// and every text decodes back exactly. The same corpus and size always give the same vocabulary.
+    /// </summary>
+    /// <param name="corpus">Training texts; null entries are skipped. Only the most frequent 200,000 distinct words take part in merging.</param>
+    /// <param name="vocabularySize">Most ids, the 261 fixed ones (5 special, 256 bytes) included: in [512, 1,048,576]. Default 8,000.
+    /// Fewer result when the corpus has no more pairs occurring twice.</param>
+    /// <returns>The tokenizer.</returns>
+    /// <exception cref="ArgumentException"><paramref name="vocabularySize"/> is out of range, or the corpus has no characters.</exception>
+    public static TextTokenizer TrainSubword(IEnumerable<string?> corpus, int vocabularySize = 8000)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        if (vocabularySize < 512 || vocabularySize > SubwordBackend.MaxVocabularySize)
+        {
+            throw new ArgumentException($"vocabularySize must be in [512, {SubwordBackend.MaxVocabularySize}]; got {vocabularySize}.", nameof(vocabularySize));
+        }
+
+        return new(SubwordBackend.Train(corpus, vocabularySize));
+    }
+
     /// <summary>Content ids of <paramref name="text"/>; no special tokens are added.</summary>
     /// <param name="text">The text; null or empty gives an empty array.</param>
     /// <returns>The ids.</returns>
@@ -144,6 +166,18 @@ public sealed class TextTokenizer
     /// <param name="text">The text; null or empty gives an empty array.</param>
     /// <returns>One <see cref="TokenSpan"/> per token, in order.</returns>
     internal TokenSpan[] EncodeWithOffsets(string? text) => string.IsNullOrEmpty(text) ? [] : _backend.EncodeWithOffsets(text);
+
+    /// <summary>
+    /// The first tokens of <paramref name="text"/>, at least <paramref name="count"/> of them when the text has that many (possibly
+    /// more), equal to the first tokens of <see cref="Encode"/>; the work is bounded by <paramref name="count"/>, not by the text's
+    /// length (see <see cref="TokenPrefix"/>): what truncating callers need from a 10 MB row.
+    /// </summary>
+    internal int[] EncodeAtLeast(string? text, int count) =>
+        string.IsNullOrEmpty(text) ? [] : TokenPrefix.Encode(text, count, _backend.Encode, ids => ids.Length);
+
+    /// <summary>As <see cref="EncodeAtLeast"/>, with offsets (<see cref="EncodeWithOffsets"/>).</summary>
+    internal TokenSpan[] EncodeWithOffsetsAtLeast(string? text, int count) =>
+        string.IsNullOrEmpty(text) ? [] : TokenPrefix.Encode(text, count, _backend.EncodeWithOffsets, spans => spans.Length);
 
     /// <summary>Text of a sequence of ids.</summary>
     /// <param name="ids">Ids in [0, <see cref="VocabularySize"/>).</param>
@@ -200,6 +234,7 @@ public sealed class TextTokenizer
         //   WordPiece: bool lowerCase, int32 n, byte[n] vocab.txt
         //   Character: int32 n, int32[n] Unicode scalar values, strictly ascending
         //   Llama2c:   int32 n, byte[n]  the llama2.c tokenizer file
+        //   Subword:   int32 n learned pieces, then per piece int32 m, byte[m] its UTF-8 (in id order, from id 261)
         // int32   vocabulary size, int32 base vocabulary size
         // int32 x 5 special ids: Pad, Mask, Bos, Eos, Unk (checked against the rebuilt tokenizer on load)
         writer.Write(FormatVersion);
@@ -224,13 +259,14 @@ public sealed class TextTokenizer
 
         // *** Binary format *** : see Save.
         BinaryFormat.ReadInt32(reader, FormatVersion, FormatVersion, "format version", StreamSource);
-        var kind = (TokenizerKind)BinaryFormat.ReadInt32(reader, (int)TokenizerKind.Gpt2, (int)TokenizerKind.Llama2c, "tokenizer kind", StreamSource);
+        var kind = (TokenizerKind)BinaryFormat.ReadInt32(reader, (int)TokenizerKind.Gpt2, (int)TokenizerKind.Subword, "tokenizer kind", StreamSource);
         TokenizerBackend backend = kind switch
         {
             TokenizerKind.Gpt2 => Gpt2Backend.ReadDefinition(reader, StreamSource),
             TokenizerKind.WordPiece => WordPieceBackend.ReadDefinition(reader, StreamSource),
             TokenizerKind.Character => CharacterBackend.ReadDefinition(reader, StreamSource),
-            _ => Llama2cBackend.ReadDefinition(reader, StreamSource),
+            TokenizerKind.Llama2c => Llama2cBackend.ReadDefinition(reader, StreamSource),
+            _ => SubwordBackend.ReadDefinition(reader, StreamSource),
         };
 
         int vocabularySize = BinaryFormat.ReadInt32(reader, 1, MaxVocabularySize, "vocabulary size", StreamSource);

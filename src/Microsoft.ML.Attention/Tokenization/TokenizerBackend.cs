@@ -85,6 +85,23 @@ internal abstract class TokenizerBackend
     }
 
     /// <summary>
+    /// The token spans of a SentencePiece model whose only normalization is the dummy-prefix space (spaces kept, nothing collapsed):
+    /// its offsets index the text after that prefix, so they are shifted back by it; a token holding the prefix starts at character 0.
+    /// </summary>
+    protected static TokenSpan[] SentencePieceSpans(SentencePieceTokenizer tokenizer, string text, string kindName)
+    {
+        var tokens = tokenizer.EncodeToTokens(text, out string? normalized, addBeginningOfSentence: false, addEndOfSentence: false);
+        int encodedLength = normalized?.Length ?? text.Length;
+        int shift = encodedLength - text.Length;
+        if (shift < 0 || (normalized is not null && !normalized.AsSpan(shift).SequenceEqual(text)))
+        {
+            throw new InvalidOperationException($"The {kindName} tokenizer normalized a text of {text.Length} characters unexpectedly ({encodedLength} characters); offsets are undefined.");
+        }
+
+        return SpansOf(tokens, text, encodedLength, k => k < shift ? (0, 0) : (k - shift, k - shift + 1));
+    }
+
+    /// <summary>
     /// <paramref name="text"/> with every unpaired surrogate replaced by U+FFFD, the character UTF-8 encoding gives it; the same
     /// length, so offsets keep their meaning. BERT's Unicode normalization throws on unpaired surrogates, and GPT-2's tiktoken turned
     /// each into three bytes that decode to three U+FFFD.

@@ -14,4 +14,10 @@ public enum TokenizerKind
 
     /// <summary>A SentencePiece BPE vocabulary stored in karpathy/llama2.c's tokenizer file format.</summary>
     Llama2c = 3,
+
+    /// <summary>
+    /// A byte-pair-encoding vocabulary learned from the training text (<see cref="TextTokenizer.TrainSubword"/>), run by
+    /// Microsoft.ML.Tokenizers' SentencePiece BPE with byte fallback; case and accents kept.
+    /// </summary>
+    Subword = 4,
 }

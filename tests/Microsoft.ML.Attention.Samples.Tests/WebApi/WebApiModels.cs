@@ -45,6 +45,33 @@ public sealed class WebApiModels : IDisposable
             ml.Model.Save(qa, squad.Schema, QuestionAnsweringPath);
         }
 
+        // The same, allowed any number of windows: a 1 MB context then costs seconds of scoring, for the tests that abandon it.
+        using (var qa = ml.Transforms.AttentionEncoder(new TransformerTextOptions
+        {
+            Task = TransformerTask.QuestionAnswering, Tokenizer = TokenizerKind.WordPiece, VocabularyPath = vocabulary,
+            Model = encoder with { TokenTypeCount = 2 }, MaxSteps = 1, BatchSize = 8, Seed = 1,
+            QuestionAnswering = new QuestionAnsweringOptions { MaxWindowsPerRow = 1_000_000 },
+        }).Fit(squad))
+        {
+            UnboundedQuestionAnsweringPath = Path.Combine(folder, "qa-unbounded.zip");
+            ml.Model.Save(qa, squad.Schema, UnboundedQuestionAnsweringPath);
+        }
+
+        // A character-level causal LM of 4 layers x 256 dimensions after one step: it samples 1,000 tokens of noise without stopping
+        // (some seconds), for the tests that abandon a stream.
+        var lines = ml.Data.LoadFromEnumerable(Reviews.Take(16).Select(r => new WebApiModels.PromptRow { Prompt = r.Text }));
+        using (var slow = ml.Transforms.AttentionEncoder(new TransformerTextOptions
+        {
+            Task = TransformerTask.CausalLanguageModeling, TextColumnName = "Prompt", Tokenizer = TokenizerKind.Character,
+            Model = new TransformerConfig { ModelDimension = 256, LayerCount = 4, HeadCount = 4, MaxSequenceLength = 1100, Dropout = 0, AttentionDropout = 0 },
+            MaxSteps = 1, BatchSize = 4, Seed = 1,
+            Generation = new GenerationOptions { Temperature = 1, MaxNewTokens = 1000, Seed = 1 },
+        }).Fit(lines))
+        {
+            LongGenerationPath = Path.Combine(folder, "long-generation.zip");
+            ml.Model.Save(slow, lines.Schema, LongGenerationPath);
+        }
+
         string stories = Path.Combine(SampleApp.RepoRoot, "datasets", "weights", "stories260K");
         using (var generator = ml.Transforms.ImportLlama2c(Path.Combine(stories, "stories260K.bin"), Path.Combine(stories, "tok512.bin"),
             generation: new GenerationOptions { Temperature = 0, MaxNewTokens = 30 }))
@@ -54,8 +81,11 @@ public sealed class WebApiModels : IDisposable
         }
     }
 
-    /// <summary>The app serving the three models, started at first use.</summary>
-    public WebApplicationFactory<Program> Server => _server ??= Serving(SentimentPath, QuestionAnsweringPath, GenerationPath);
+    /// <summary>
+    /// The app serving the three models, started at first use; its queue holds 64 requests, so that the tests' 64 concurrent requests
+    /// all wait for a permit (the default of 8 answers most of them 503, as LoadAndAbuseTests checks).
+    /// </summary>
+    public WebApplicationFactory<Program> Server => _server ??= Serving(SentimentPath, QuestionAnsweringPath, GenerationPath, ("Serving:QueueLimit", "64"));
 
     public string SentimentPath { get; }
 
@@ -63,15 +93,26 @@ public sealed class WebApiModels : IDisposable
 
     public string GenerationPath { get; }
 
+    /// <summary>The question-answering model with <c>MaxWindowsPerRow</c> 1,000,000 (the other has the default, 64).</summary>
+    public string UnboundedQuestionAnsweringPath { get; }
+
+    /// <summary>A causal LM that generates 1,000 tokens (some seconds) for any prompt.</summary>
+    public string LongGenerationPath { get; }
+
     /// <summary>The first 200 yelp reviews (the sentiment model's training rows).</summary>
     public List<Review> Reviews { get; }
 
     /// <summary>The app, with configuration Models:* set to the given files.</summary>
-    public static WebApplicationFactory<Program> Serving(string sentiment, string questionAnswering, string generation) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
-            .UseSetting("Models:Sentiment", sentiment)
-            .UseSetting("Models:QuestionAnswering", questionAnswering)
-            .UseSetting("Models:Generation", generation));
+    /// <param name="settings">More configuration, e.g. ("Serving:RequestTimeout", "00:00:00").</param>
+    public static WebApplicationFactory<Program> Serving(string sentiment, string questionAnswering, string generation, params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("Models:Sentiment", sentiment)
+                .UseSetting("Models:QuestionAnswering", questionAnswering)
+                .UseSetting("Models:Generation", generation);
+            foreach (var (key, value) in settings)
+                host.UseSetting(key, value);
+        });
 
     public void Dispose() => _server?.Dispose();
 

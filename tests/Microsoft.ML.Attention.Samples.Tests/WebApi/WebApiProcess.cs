@@ -21,8 +21,15 @@ internal sealed class WebApiProcess : IDisposable
     /// <summary>http://127.0.0.1:port/</summary>
     public Uri Address { get; }
 
+    /// <summary>The server's process id (its CPU time is in /proc/ID/stat).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Whether the server has exited, and with which code.</summary>
+    public (bool Exited, int Code) Exit => _process.HasExited ? (true, _process.ExitCode) : (false, 0);
+
     /// <summary>Starts the app serving the given .zip files and waits until GET /health answers (at most 2 minutes).</summary>
-    public static async Task<WebApiProcess> StartAsync(string sentiment, string questionAnswering, string generation)
+    /// <param name="settings">More command-line configuration, e.g. <c>--Serving:QueueLimit=1</c>.</param>
+    public static async Task<WebApiProcess> StartAsync(string sentiment, string questionAnswering, string generation, params string[] settings)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory);
         string project = Path.Combine(SampleApp.RepoRoot, "src", "Samples", "WebApi");
@@ -30,7 +37,8 @@ internal sealed class WebApiProcess : IDisposable
         Assert.True(File.Exists(dll), $"The WebApi sample is not built: {dll}");
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = project, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { dll, $"--Port={port}", $"--Models:Sentiment={sentiment}", $"--Models:QuestionAnswering={questionAnswering}", $"--Models:Generation={generation}" })
+        string[] arguments = [dll, $"--Port={port}", $"--Models:Sentiment={sentiment}", $"--Models:QuestionAnswering={questionAnswering}", $"--Models:Generation={generation}", .. settings];
+        foreach (string arg in arguments)
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };       // drained, so that a full pipe never blocks the app
@@ -68,6 +76,23 @@ internal sealed class WebApiProcess : IDisposable
             }
             Assert.True(DateTime.UtcNow < deadline, "WebApi did not answer /health within 2 minutes.");
             await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends SIGTERM (a graceful stop: the host drains requests in flight) and waits at most <paramref name="timeout"/> for the exit.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

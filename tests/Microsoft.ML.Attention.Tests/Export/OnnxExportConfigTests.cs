@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tasks;
@@ -11,7 +12,8 @@ namespace Microsoft.ML.Attention.Tests.Export;
 
 /// <summary>
 /// Every configuration option of the backbone, through each network head, exported and scored by ONNX Runtime against the network's
-/// own forward pass on real sentence pairs. Weights are drawn from N(0, 0.2) (seeded) instead of the N(0, 0.02) initialization, so
+/// own forward pass on real sentence pairs, in the standard form and with ONNX Runtime's fused operators (which fall back to the standard
+/// form for what they cannot express: RMSNorm, SwiGLU, rotary positions, grouped-query heads). Weights are drawn from N(0, 0.2) (seeded) instead of the N(0, 0.02) initialization, so
 /// that every layer moves the outputs and a wrong mapping shows.
 /// </summary>
 public sealed class OnnxExportConfigTests
@@ -20,12 +22,27 @@ public sealed class OnnxExportConfigTests
     private static readonly string[] Texts = ExportedModel.Sentences(64);
     private static readonly TextTokenizer Tokenizer = TextTokenizer.CreateCharacter(Texts);
 
-    public static TheoryData<string> ConfigNames => ["bert", "gpt", "llama", "postnorm-sinusoidal", "rotary-gqa-types-layernorm", "rmsnorm-postnorm-learned"];
+    private static readonly string[] Names = ["bert", "gpt", "llama", "postnorm-sinusoidal", "rotary-gqa-types-layernorm", "rmsnorm-postnorm-learned"];
+
+    public static TheoryData<string, bool> ConfigNames
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (var name in Names)
+            {
+                data.Add(name, false);
+                data.Add(name, true);
+            }
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(ConfigNames))]
-    public void Classifier_span_and_language_model_heads_equal_the_network_under_OnnxRuntime(string name)
+    public void Classifier_span_and_language_model_heads_equal_the_network_under_OnnxRuntime(string name, bool fused)
     {
+        var options = new OnnxExportOptions(fused);
         var config = Config(name);
         random.manual_seed(7);
         using var classifier = Randomized(new SequenceClassifier(config, classCount: 3, name == "gpt" ? PoolingKind.FirstToken : PoolingKind.Mean));
@@ -39,15 +56,17 @@ public sealed class OnnxExportConfigTests
             using var noGrad = no_grad();
             var (ids, mask) = batch.ToTensors(CPU);
             var types = config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(CPU) : null;
-            Record(worst, "classifier", Compare(classifier, ClassifierHead(3, classifier.PoolingKind), batch, ("logits", classifier.forward(ids, mask, types)),
+            Record(worst, "classifier", Compare(classifier, ClassifierHead(3, classifier.PoolingKind), options, batch, ("logits", classifier.forward(ids, mask, types)),
                 ("probabilities", classifier.forward(ids, mask, types).softmax(1))));
-            Record(worst, "binary", Compare(binary, ClassifierHead(1, binary.PoolingKind), batch, ("logits", binary.forward(ids, mask, types)),
+            Record(worst, "binary", Compare(binary, ClassifierHead(1, binary.PoolingKind), options, batch, ("logits", binary.forward(ids, mask, types)),
                 ("probabilities", binary.forward(ids, mask, types).sigmoid())));
             var (start, end) = span.forward(ids, mask, types);
-            Record(worst, "span", Compare(span, SpanHead, batch, ("start_logits", start), ("end_logits", end)));
-            Record(worst, "causal", Compare(language, CausalHead, batch, ("logits", language.forward(ids, mask))));
+            Record(worst, "span", Compare(span, SpanHead, options, batch, ("start_logits", start), ("end_logits", end)));
+            Record(worst, "causal", Compare(language, CausalHead, options, batch, ("logits", language.forward(ids, mask))));
         }
-        Assert.True(worst.Values.All(w => w <= Tolerance), $"{name}: max |library - ONNX Runtime| per head: {string.Join(", ", worst.Select(p => $"{p.Key} {p.Value:E2}"))}");
+        var attentionNodes = OnnxExporter.Build(classifier, config, ClassifierHead(3, classifier.PoolingKind), options).Graph.Node.Count(n => n.OpType == "MultiHeadAttention");
+        Assert.Equal(fused && OnnxBackboneWriter.CanFuse(config) ? config.LayerCount : 0, attentionNodes);
+        Assert.True(worst.Values.All(w => w <= Tolerance), $"{name} (fused {fused}): max |library - ONNX Runtime| per head: {string.Join(", ", worst.Select(p => $"{p.Key} {p.Value:E2}"))}");
     }
 
     [Fact]
@@ -136,11 +155,11 @@ public sealed class OnnxExportConfigTests
     }
 
     /// <summary>Exports <paramref name="network"/>, runs it on <paramref name="batch"/>, and returns the largest difference over the named outputs.</summary>
-    private static double Compare<TNetwork>(TNetwork network, Action<OnnxHeadWriter> head, EncodedBatch batch, params (string Name, Tensor Value)[] expected)
+    private static double Compare<TNetwork>(TNetwork network, Action<OnnxHeadWriter> head, OnnxExportOptions options, EncodedBatch batch, params (string Name, Tensor Value)[] expected)
         where TNetwork : nn.Module, ITaskNetwork
     {
         string path = ExportedModel.TempPath("config");
-        OnnxExporter.Export(network, network.Backbone.Config, head, path);
+        File.WriteAllBytes(path, OnnxExporter.Build(network, network.Backbone.Config, head, options).ToByteArray());
         try
         {
             using var exported = new ExportedModel(path);

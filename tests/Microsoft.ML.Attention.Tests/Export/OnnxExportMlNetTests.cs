@@ -1,10 +1,14 @@
+using Microsoft.ML.Attention.OnnxRuntime;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention.Tests.Export;
 
-/// <summary>ML.NET scores the exported classifier in a plain pipeline (<c>ApplyOnnxModel</c>, Microsoft.ML.OnnxTransformer 5.0.1).</summary>
+/// <summary>
+/// ML.NET scores the exported classifier in a plain pipeline (<c>ApplyOnnxModel</c>, Microsoft.ML.OnnxTransformer 5.0.1): the standard
+/// file <c>ExportToOnnx</c> writes, and the fused graph with ONNX Runtime's contrib operators.
+/// </summary>
 public sealed class OnnxExportMlNetTests
 {
     private static readonly string[] Sentences = ExportedModel.Sentences();
@@ -21,8 +25,10 @@ public sealed class OnnxExportMlNetTests
         public long[] TokenTypeIds { get; set; } = [];
     }
 
-    [Fact]
-    public void ApplyOnnxModel_gives_the_predictions_of_the_zip_model()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ApplyOnnxModel_gives_the_predictions_of_the_zip_model(bool fused)
     {
         var ml = new MLContext(seed: 1);
         using var trained = ml.Transforms.AttentionEncoder(TextClassificationData.Tiny(maxSteps: 3)).Fit(ml.Data.LoadFromEnumerable(TinyModels.YelpRows(64)));
@@ -30,7 +36,10 @@ public sealed class OnnxExportMlNetTests
         string folder = Directory.CreateTempSubdirectory("mlattention-export").FullName;
         string zipPath = Path.Combine(folder, "classifier.zip"), onnxPath = Path.Combine(folder, "classifier.onnx");
         ml.Model.Save(trained, texts.Schema, zipPath);
-        trained.ExportToOnnx(onnxPath);
+        if (fused)
+            File.WriteAllBytes(onnxPath, OnnxRuntimeForward.ExportModel(trained, OnnxRuntimeGraph.Fused));
+        else
+            trained.ExportToOnnx(onnxPath);
 
         var zipOutput = new MLContext().Model.Load(zipPath, out _).Transform(texts);
         var zipLabels = zipOutput.GetColumn<bool>("PredictedLabel").ToArray();

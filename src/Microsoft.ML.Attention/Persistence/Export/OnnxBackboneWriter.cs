@@ -11,9 +11,10 @@ namespace Microsoft.ML.Attention.Persistence.Export;
 /// GELU or SwiGLU feed-forward) and the pre-norm final norm. The attention is written as the library's reference path
 /// (<see cref="MultiHeadAttention.ForwardWithWeights"/>: <c>softmax(QK^T / sqrt(Dh) + mask) V</c>, masked keys at the most negative
 /// finite float), which the tests hold equal to the fast path. Hidden states travel as [B*T, D] so that every projection is one
-/// <c>Gemm</c> over the stored [out, in] weight.
+/// <c>Gemm</c> over the stored [out, in] weight. With <see cref="OnnxExportOptions.Fused"/> the backbone is written with ONNX Runtime's
+/// fused operators instead, where <see cref="CanFuse"/> allows (OnnxBackboneWriter.Fused.cs).
 /// </summary>
-internal sealed class OnnxBackboneWriter
+internal sealed partial class OnnxBackboneWriter
 {
     /// <summary>The ids input: [batch, sequence] int64.</summary>
     public const string InputIds = "input_ids";
@@ -28,16 +29,22 @@ internal sealed class OnnxBackboneWriter
     private readonly OnnxWeights _weights;
     private readonly TransformerConfig _config;
     private readonly Dictionary<long, string> _headShapes = [];
+    private readonly bool _fused;
     private (string Cos, string Sin)? _rotary;
 
     /// <summary>Starts the graph of <paramref name="config"/>'s backbone; call <see cref="Hidden"/> once.</summary>
+    /// <param name="graph">The graph being written.</param>
+    /// <param name="weights">The network's weights.</param>
+    /// <param name="config">The backbone's configuration.</param>
+    /// <param name="options">Standard or fused operators; null = <see cref="OnnxExportOptions.Standard"/>.</param>
     /// <exception cref="NotSupportedException">An option of <paramref name="config"/> has no ONNX mapping here.</exception>
-    public OnnxBackboneWriter(OnnxGraphBuilder graph, OnnxWeights weights, TransformerConfig config)
+    public OnnxBackboneWriter(OnnxGraphBuilder graph, OnnxWeights weights, TransformerConfig config, OnnxExportOptions? options = null)
     {
         RequireSupported(config);
         _graph = graph;
         _weights = weights;
         _config = config;
+        _fused = (options ?? OnnxExportOptions.Standard).Fused && CanFuse(config);
         Batch = graph.Node("Shape", [InputIds], Attribute("start", 0L), Attribute("end", 1L)); // [1]: B
         Length = graph.Node("Shape", [InputIds], Attribute("start", 1L), Attribute("end", 2L)); // [1]: T
     }
@@ -72,6 +79,8 @@ internal sealed class OnnxBackboneWriter
     /// <returns>The hidden states [B*T, D].</returns>
     public string Hidden(bool causal, bool readTokenTypes)
     {
+        if (_fused)
+            return FusedHidden(causal, readTokenTypes);
         var maskBias = MaskBias(causal); // [B, 1, 1 or T, T]
         var x = _graph.Node("Gather", [_weights.Backbone("token_embedding.weight")!, InputIds]); // [B, T, D]
         if (_config.TokenTypeCount > 0)

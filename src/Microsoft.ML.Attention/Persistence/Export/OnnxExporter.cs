@@ -34,14 +34,18 @@ internal static class OnnxExporter
     }
 
     /// <summary>The ONNX model of <paramref name="network"/>, as <see cref="Export"/> writes it.</summary>
-    public static ModelProto Build(nn.Module network, TransformerConfig config, Action<OnnxHeadWriter> writeOutputs)
+    /// <param name="network">The task network (float weights on any device).</param>
+    /// <param name="config">Its backbone's config.</param>
+    /// <param name="writeOutputs">Writes the task's outputs after the backbone.</param>
+    /// <param name="options">Standard or ONNX Runtime's fused operators; null = <see cref="OnnxExportOptions.Standard"/>.</param>
+    public static ModelProto Build(nn.Module network, TransformerConfig config, Action<OnnxHeadWriter> writeOutputs, OnnxExportOptions? options = null)
     {
         var graph = new OnnxGraphBuilder();
         var weights = new OnnxWeights(graph, network, config);
         graph.Input(OnnxBackboneWriter.InputIds, TensorProto.Types.DataType.Int64, OnnxHeadWriter.BatchAxis, OnnxHeadWriter.SequenceAxis);
         graph.Input(OnnxBackboneWriter.AttentionMask, TensorProto.Types.DataType.Int64, OnnxHeadWriter.BatchAxis, OnnxHeadWriter.SequenceAxis);
         graph.Input(OnnxBackboneWriter.TokenTypeIds, TensorProto.Types.DataType.Int64, OnnxHeadWriter.BatchAxis, OnnxHeadWriter.SequenceAxis);
-        var backbone = new OnnxBackboneWriter(graph, weights, config);
+        var backbone = new OnnxBackboneWriter(graph, weights, config, options);
         using (no_grad())
             writeOutputs(new OnnxHeadWriter(graph, backbone, weights, config));
         const long twoGigabytes = 2L << 30;
@@ -59,6 +63,8 @@ internal static class OnnxExporter
             Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (graph.UsesContribDomain)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.ContribDomain, Version = 1 });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "max_sequence_length", Value = config.MaxSequenceLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         return model;
     }

@@ -12,6 +12,9 @@ namespace Microsoft.ML.Attention.Persistence.Export;
 /// </summary>
 internal sealed class OnnxGraphBuilder
 {
+    /// <summary>ONNX Runtime's contrib operator domain (Attention, SkipLayerNormalization, BiasGelu, DynamicQuantizeMatMul, ...), version 1.</summary>
+    public const string ContribDomain = "com.microsoft";
+
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
     private const int Int64Type = (int)TensorProto.Types.DataType.Int64;
 
@@ -25,6 +28,9 @@ internal sealed class OnnxGraphBuilder
 
     /// <summary>Total bytes of the initializers written so far.</summary>
     public long InitializerBytes { get; private set; }
+
+    /// <summary>Whether a node of <see cref="ContribDomain"/> was written (the model must then import that domain).</summary>
+    public bool UsesContribDomain { get; private set; }
 
     /// <summary>Adds a node with one output and returns the output's name.</summary>
     /// <param name="opType">The ONNX operator (default domain).</param>
@@ -44,6 +50,36 @@ internal sealed class OnnxGraphBuilder
         Graph.Node.Add(node);
         return outputs;
     }
+
+    /// <summary>
+    /// Adds an ONNX Runtime contrib node (<see cref="ContribDomain"/>) and returns the names of the outputs in
+    /// <paramref name="outputs"/> at their positions (others are omitted optional outputs, ""); trailing omitted inputs ("") are dropped.
+    /// </summary>
+    /// <param name="opType">The contrib operator.</param>
+    /// <param name="inputs">Input value names; an empty string is an omitted optional input.</param>
+    /// <param name="outputs">The positions of the outputs the graph reads, ascending.</param>
+    /// <param name="attributes">The node's attributes.</param>
+    public string[] ContribNode(string opType, string[] inputs, int[] outputs, params AttributeProto[] attributes)
+    {
+        string name = Unique(opType);
+        var names = new string[outputs[^1] + 1];
+        Array.Fill(names, "");
+        foreach (int position in outputs)
+            names[position] = position == 0 ? name : Unique($"{name}_{position}");
+        int inputCount = inputs.Length;
+        while (inputCount > 0 && inputs[inputCount - 1].Length == 0)
+            inputCount--;
+        var node = new NodeProto { Name = name, OpType = opType, Domain = ContribDomain };
+        node.Input.AddRange(inputs.Take(inputCount));
+        node.Output.AddRange(names);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        UsesContribDomain = true;
+        return names;
+    }
+
+    /// <summary>A contrib node with one output (<see cref="ContribNode(string, string[], int[], AttributeProto[])"/>).</summary>
+    public string ContribNode(string opType, string[] inputs, params AttributeProto[] attributes) => ContribNode(opType, inputs, [0], attributes)[0];
 
     /// <summary>Adds a float32 initializer with the values and shape of <paramref name="value"/> (copied from any device).</summary>
     /// <param name="name">The initializer's name; must be new in the graph.</param>

@@ -58,6 +58,42 @@ internal sealed class OnnxWeights
     public string? Backbone(string key) => _stateDict.ContainsKey(BackbonePrefix + key) ? Get(BackbonePrefix + key) : null;
 
     /// <summary>
+    /// The backbone matrix <paramref name="key"/> ([out, in]) transposed to [in, out], for <c>MatMul</c> and ONNX Runtime's
+    /// the fused graph, written as <c>&lt;name&gt;.transposed</c>; null when the backbone has no such weight.
+    /// </summary>
+    public string? BackboneTransposed(string key)
+    {
+        string full = BackbonePrefix + key, cacheKey = full + ".transposed";
+        if (_written.TryGetValue(cacheKey, out var name))
+            return name;
+        if (!_stateDict.TryGetValue(full, out var value))
+            return null;
+        using var transposed = value.t(); // [in, out]
+        name = _graph.Initializer(_bertNames.GetValueOrDefault(full, full) + ".transposed", transposed);
+        _written[cacheKey] = name;
+        return name;
+    }
+
+    /// <summary>
+    /// The backbone matrix <paramref name="key"/> ([out, in]) cut into blocks of <paramref name="sizes"/> rows (the query, key and value
+    /// rows of the fused projection), each transposed to [in, rows] and written as <c>&lt;key&gt;.&lt;i&gt;.transposed</c>.
+    /// </summary>
+    public string[] BackboneTransposedParts(string key, long[] sizes)
+    {
+        var matrix = _stateDict[BackbonePrefix + key];
+        var parts = new string[sizes.Length];
+        long start = 0;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            using var rows = matrix.narrow(0, start, sizes[i]);
+            using var transposed = rows.t(); // [in, rows]
+            parts[i] = _graph.Initializer($"{BackbonePrefix}{key}.{i}.transposed", transposed);
+            start += sizes[i];
+        }
+        return parts;
+    }
+
+    /// <summary>
     /// The backbone's fused query/key/value projection <paramref name="key"/> (weight or bias) cut into its query, key and value
     /// rows (<paramref name="sizes"/>), as three initializers with BERT's names (<c>attention.self.query</c>, <c>.key</c>, <c>.value</c>).
     /// </summary>

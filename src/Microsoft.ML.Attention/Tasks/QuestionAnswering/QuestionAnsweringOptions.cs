@@ -44,5 +44,19 @@ public sealed class QuestionAnsweringOptions
     /// </summary>
     public int TopAnswerCount { get; set; } = 1;
 
+    /// <summary>
+    /// The most windows one row's context may need when scoring (<c>Transform</c>, <c>PredictionEngine</c>, validation during
+    /// <c>Fit</c>): a bound on the work one row can cause. A context that needs more is an error, a
+    /// <see cref="ScoringLimitExceededException"/> naming the context column and this limit, raised after tokenizing only what the
+    /// limit's windows hold and before any window is scored (truncating instead would answer from the first part of the text only,
+    /// a confident answer that may be wrong). With the default stride, 64 windows of 384 tokens hold about 8,400 context tokens
+    /// (some 35,000 characters of English); a SQuAD paragraph needs 1 to 3. Training reads every window of its rows. Saved with the
+    /// model; models saved before it load with the default. Default: 64; at least 1.
+    /// </summary>
+    public int MaxWindowsPerRow { get; set; } = DefaultMaxWindowsPerRow;
+
+    /// <summary>The default of <see cref="MaxWindowsPerRow"/>.</summary>
+    public const int DefaultMaxWindowsPerRow = 64;
+
     internal QuestionAnsweringOptions Clone() => (QuestionAnsweringOptions)MemberwiseClone();
 }

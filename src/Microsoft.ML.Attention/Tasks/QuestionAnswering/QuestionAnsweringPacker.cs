@@ -10,7 +10,9 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <param name="QuestionIds">The question's ids, cut to <see cref="QuestionAnsweringOptions.MaxQuestionLength"/>.</param>
 /// <param name="ContextTokens">Every context token with its characters in the context.</param>
 /// <param name="Windows">The windows, in order; none for an empty context or question.</param>
-internal sealed record PackedQuestion(int[] QuestionIds, TokenSpan[] ContextTokens, IReadOnlyList<(int First, int Count)> Windows)
+/// <param name="ExceedsWindowLimit">The context needs more windows than the packer's limit allows (checked by <see cref="QuestionAnsweringPacker.PackBounded"/>;
+/// <see cref="ContextTokens"/> then holds only the tokens that tell it, and <see cref="Windows"/> is empty).</param>
+internal sealed record PackedQuestion(int[] QuestionIds, TokenSpan[] ContextTokens, IReadOnlyList<(int First, int Count)> Windows, bool ExceedsWindowLimit = false)
 {
     /// <summary>The position of the first context token in every window: after [CLS], the question and [SEP].</summary>
     public int ContextOffset => QuestionIds.Length + 2;
@@ -35,7 +37,9 @@ internal sealed class QuestionAnsweringPacker
     /// <param name="maxLength">Tokens per window, special tokens included (the model's sequence length); at least 4.</param>
     /// <param name="maxQuestionLength">Question tokens kept.</param>
     /// <param name="documentStride">Context tokens between the starts of consecutive windows (capped at a window's context length).</param>
-    public QuestionAnsweringPacker(TextTokenizer tokenizer, int maxLength, int maxQuestionLength, int documentStride)
+    /// <param name="maxWindowsPerRow">The most windows <see cref="PackBounded"/> gives a row (<see cref="QuestionAnsweringOptions.MaxWindowsPerRow"/>).</param>
+    public QuestionAnsweringPacker(TextTokenizer tokenizer, int maxLength, int maxQuestionLength, int documentStride,
+        int maxWindowsPerRow = QuestionAnsweringOptions.DefaultMaxWindowsPerRow)
     {
         if (maxLength < 4)
             throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "A question-answering window needs at least 4 tokens ([CLS] question [SEP] context [SEP]).");
@@ -43,20 +47,40 @@ internal sealed class QuestionAnsweringPacker
         _maxLength = maxLength;
         _maxQuestionLength = maxQuestionLength;
         _documentStride = documentStride;
+        MaxWindowsPerRow = maxWindowsPerRow;
     }
 
-    /// <summary>Encodes one row; an empty (or white-space) question or context gives no window.</summary>
-    public PackedQuestion Pack(string question, string context)
+    /// <summary>The most windows <see cref="PackBounded"/> gives a row.</summary>
+    public int MaxWindowsPerRow { get; }
+
+    /// <summary>The context column, named when a row needs more than <see cref="MaxWindowsPerRow"/> windows.</summary>
+    public string ContextColumnName { get; init; } = "Context";
+
+    /// <summary>Encodes one row, every window of it (training); an empty (or white-space) question or context gives no window.</summary>
+    public PackedQuestion Pack(string question, string context) => Pack(question, context, int.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Pack(string, string)"/>, for scoring: a context that needs more than <see cref="MaxWindowsPerRow"/> windows is flagged
+    /// (<see cref="PackedQuestion.ExceedsWindowLimit"/>) after tokenizing only the tokens that many windows hold, plus one.
+    /// </summary>
+    public PackedQuestion PackBounded(string question, string context) => Pack(question, context, MaxWindowsPerRow);
+
+    private PackedQuestion Pack(string question, string context, int maxWindows)
     {
         // The question never takes the whole window: at least one context token fits.
-        var questionIds = _tokenizer.Encode(question);
-        questionIds = questionIds[..Math.Min(questionIds.Length, Math.Min(_maxQuestionLength, _maxLength - 4))];
-        var contextTokens = _tokenizer.EncodeWithOffsets(context);
+        int questionLength = Math.Min(_maxQuestionLength, _maxLength - 4);
+        var questionIds = _tokenizer.EncodeAtLeast(question, questionLength);
+        questionIds = questionIds[..Math.Min(questionIds.Length, questionLength)];
+        int budget = _maxLength - 3 - questionIds.Length;
+        int step = Math.Min(budget, _documentStride);
+        // n context tokens take 1 + ceil((n - budget) / step) windows: maxWindows hold at most budget + (maxWindows - 1) * step.
+        long held = budget + ((long)maxWindows - 1) * step;
+        var contextTokens = held >= int.MaxValue ? _tokenizer.EncodeWithOffsets(context) : _tokenizer.EncodeWithOffsetsAtLeast(context, (int)held + 1);
         var windows = new List<(int First, int Count)>();
+        if (contextTokens.Length > held)
+            return new PackedQuestion(questionIds, contextTokens, windows, ExceedsWindowLimit: true);
         if (questionIds.Length > 0 && contextTokens.Length > 0 && !string.IsNullOrWhiteSpace(question))
         {
-            int budget = _maxLength - 3 - questionIds.Length;
-            int step = Math.Min(budget, _documentStride);
             for (int first = 0; ; first += step)
             {
                 int count = Math.Min(budget, contextTokens.Length - first);

@@ -17,6 +17,9 @@ internal readonly record struct QuestionAnsweringPrediction(string Answer, int A
 /// <summary>
 /// Encode → forward → best span for question answering: every window of every row through the <see cref="SpanExtractor"/>, the best
 /// span over all windows of a row, mapped back to the row's characters. Shared by the scorer and the trainer's validation.
+/// A row that needs more than the packer's <see cref="QuestionAnsweringPacker.MaxWindowsPerRow"/> windows is a
+/// <see cref="ScoringLimitExceededException"/> before any window runs; <see cref="TransformerScoring"/>'s ambient cancellation is
+/// checked before every forward pass.
 /// </summary>
 internal static class QuestionAnsweringPredictor
 {
@@ -29,7 +32,7 @@ internal static class QuestionAnsweringPredictor
     /// <param name="topCount">Distinct answers per row in <see cref="QuestionAnsweringPrediction.Top"/> (1 = the best only).</param>
     public static QuestionAnsweringPrediction[] Predict(SpanExtractor network, QuestionAnsweringPacker packer, int maxAnswerLength,
         IReadOnlyList<(string Question, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1) =>
-        Predict(network, packer, maxAnswerLength, rows.Select(r => (packer.Pack(r.Question, r.Context), r.Context)).ToList(), windowsPerBatch, device, topCount);
+        Predict(network, packer, maxAnswerLength, rows.Select(r => (packer.PackBounded(r.Question, r.Context), r.Context)).ToList(), windowsPerBatch, device, topCount);
 
     /// <summary>As <see cref="Predict(SpanExtractor, QuestionAnsweringPacker, int, IReadOnlyList{ValueTuple{string, string}}, int, Device, int)"/>, for rows packed already.</summary>
     /// <param name="network">The span extractor.</param>
@@ -44,6 +47,13 @@ internal static class QuestionAnsweringPredictor
         IReadOnlyList<(PackedQuestion Packed, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1, CancellationToken cancellationToken = default)
     {
         var packed = rows.Select(r => r.Packed).ToArray();
+        if (Array.FindIndex(packed, p => p.ExceedsWindowLimit) is var tooLong and >= 0)
+        {
+            const string limit = nameof(TransformerTextOptions.QuestionAnswering) + "." + nameof(QuestionAnsweringOptions.MaxWindowsPerRow);
+            throw new ScoringLimitExceededException(packer.ContextColumnName, limit, packer.MaxWindowsPerRow,
+                $"The context of row {tooLong} of this call (column '{packer.ContextColumnName}', {rows[tooLong].Context.Length:N0} characters) needs " +
+                $"more than {packer.MaxWindowsPerRow} windows, the most one row may cost ({limit}). Shorten the context, or raise {limit} when training.");
+        }
         var windows = packed.SelectMany((row, r) => Enumerable.Range(0, row.Windows.Count).Select(w => (Row: r, Window: w))).ToList();
         // Per row: the candidate spans of every window, in context tokens; a span that two overlapping windows both hold keeps its best score.
         var candidates = rows.Select(_ => new Dictionary<(int First, int Last), float>()).ToArray();
@@ -51,7 +61,8 @@ internal static class QuestionAnsweringPredictor
         {
             for (int at = 0; at < windows.Count; at += windowsPerBatch)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                TransformerScoring.ThrowIfCancellationRequested();   // between windows (batches of windows): a cancelled call stops here
+                cancellationToken.ThrowIfCancellationRequested();    // the token a Transform cursor captured when it was created
                 using var scope = NewDisposeScope();
                 var chunk = windows.Skip(at).Take(windowsPerBatch).ToList();
                 var (ids, mask, types) = packer.Tensors(chunk.Select(w => (packed[w.Row], w.Window)).ToList(), device);   // [B, T]

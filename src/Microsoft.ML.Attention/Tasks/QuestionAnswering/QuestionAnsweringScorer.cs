@@ -49,7 +49,7 @@ internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packe
 
     public override IReadOnlyList<TaskOutputColumn> OutputColumns { get; }
 
-    protected override (PackedQuestion Packed, string Context) Encode(InputRow row) => (_packer.Pack(row.Text(0), row.Text(1)), row.Text(1));
+    protected override (PackedQuestion Packed, string Context) Encode(InputRow row) => (_packer.PackBounded(row.Text(0), row.Text(1)), row.Text(1));
 
     protected override int Length((PackedQuestion Packed, string Context) row) =>
         Enumerable.Range(0, row.Packed.Windows.Count).Sum(row.Packed.WindowLength);

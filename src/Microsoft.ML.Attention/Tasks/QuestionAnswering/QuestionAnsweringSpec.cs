@@ -36,6 +36,9 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
     public int MaxQuestionLength { get; }
     public int TopAnswerCount { get; }
 
+    /// <summary>The most windows a scored row may need (<see cref="QuestionAnsweringOptions.MaxWindowsPerRow"/>).</summary>
+    public int MaxWindowsPerRow { get; init; } = QuestionAnsweringOptions.DefaultMaxWindowsPerRow;
+
     /// <summary>The output columns: Answer, AnswerStart, Score, and with <see cref="TopAnswerCount"/> above 1 the top-answer vectors.</summary>
     public static IReadOnlyList<(string Name, DataViewType Type)> OutputColumns(int topAnswerCount) => topAnswerCount <= 1
         ? [(AnswerColumnName, TextDataViewType.Instance), (AnswerStartColumnName, NumberDataViewType.Int32), (ScoreColumnName, NumberDataViewType.Single)]
@@ -56,7 +59,7 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
 
     /// <summary>The packer of rows into windows of <paramref name="maxLength"/> tokens (the model's sequence length).</summary>
     public QuestionAnsweringPacker CreatePacker(TextTokenizer tokenizer, int maxLength) =>
-        new(tokenizer, maxLength, MaxQuestionLength, DocumentStride);
+        new(tokenizer, maxLength, MaxQuestionLength, DocumentStride, MaxWindowsPerRow) { ContextColumnName = ContextColumnName };
 
     /// <summary>
     /// ONNX outputs <c>start_logits</c> and <c>end_logits</c> [batch, sequence] of each window; packing rows into windows and the span
@@ -80,6 +83,7 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
     // int: max answer length (tokens)
     // int: max question length (tokens)
     // int: top answer count; optional, absent (models saved before it) = 1
+    // int: max windows per row; optional, absent (models saved before it) = 64
     public override void Save(BinaryWriter writer)
     {
         writer.Write(QuestionColumnName);
@@ -88,6 +92,7 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
         writer.Write(MaxAnswerLength);
         writer.Write(MaxQuestionLength);
         writer.Write(TopAnswerCount);
+        writer.Write(MaxWindowsPerRow);
     }
 
     public static QuestionAnsweringSpec Load(BinaryReader reader)
@@ -102,6 +107,9 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
         int top = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadInt32() : 1;
         if (top < 1 || top > MaxTopAnswerCount)
             throw new InvalidDataException($"The saved model has an invalid top answer count ({top}; 1 to {MaxTopAnswerCount}).");
-        return new QuestionAnsweringSpec(question, context, stride, maxAnswer, maxQuestion, top);
+        int maxWindows = reader.BaseStream.Position < reader.BaseStream.Length ? reader.ReadInt32() : QuestionAnsweringOptions.DefaultMaxWindowsPerRow;
+        if (maxWindows < 1)
+            throw new InvalidDataException($"The saved model has an invalid question-answering window limit ({maxWindows}; at least 1).");
+        return new QuestionAnsweringSpec(question, context, stride, maxAnswer, maxQuestion, top) { MaxWindowsPerRow = maxWindows };
     }
 }

@@ -42,6 +42,7 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
         OptionChecks.Require(qa.MaxQuestionLength >= 1, prefix + nameof(qa.MaxQuestionLength), qa.MaxQuestionLength, "must be at least 1");
         OptionChecks.Require(qa.TopAnswerCount is >= 1 and <= QuestionAnsweringSpec.MaxTopAnswerCount, prefix + nameof(qa.TopAnswerCount), qa.TopAnswerCount,
             $"must be between 1 and {QuestionAnsweringSpec.MaxTopAnswerCount}");
+        OptionChecks.Require(qa.MaxWindowsPerRow >= 1, prefix + nameof(qa.MaxWindowsPerRow), qa.MaxWindowsPerRow, "must be at least 1");
     }
 
     public TaskSpec LoadSpec(BinaryReader reader) => QuestionAnsweringSpec.Load(reader);
@@ -69,7 +70,7 @@ internal sealed class QuestionAnsweringTask : ITaskDefinition
         if (config.MaxSequenceLength < 4)
             throw host.Except($"QuestionAnswering needs windows of at least 4 tokens ([CLS] question [SEP] context [SEP]); MaxSequenceLength is {config.MaxSequenceLength}.");
         var spec = new QuestionAnsweringSpec(qa.QuestionColumnName, qa.ContextColumnName, qa.DocumentStride, qa.MaxAnswerLength, qa.MaxQuestionLength,
-            qa.TopAnswerCount);
+            qa.TopAnswerCount) { MaxWindowsPerRow = qa.MaxWindowsPerRow };
         var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
         var model = spec.Bind(config, tokenizer, network, session.Device);
 
