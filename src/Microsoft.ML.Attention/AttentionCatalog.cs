@@ -284,6 +284,30 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.TokenClassification));
+    /// Fine-tunes a transformer regressor (<see cref="TransformerTask.SentenceSimilarity"/>, default options) on a text or a text pair and
+    /// a <c>Single</c> label, where ML.NET users look for it (ML.NET's own <c>Regression.Trainers.SentenceSimilarity</c>): adds <c>Score</c>
+    /// (<c>Single</c>), which <c>mlContext.Regression.Evaluate</c> reads. The same estimator as <c>Transforms.AttentionEncoder</c>.
+    /// </summary>
+    /// <param name="catalog">The regression trainers catalog (<c>mlContext.Regression.Trainers</c>).</param>
+    /// <param name="labelColumnName">The <c>Single</c> target column. Default: <c>"Label"</c>.</param>
+    /// <param name="textColumnName">The (first) text column. Default: <c>"Text"</c>.</param>
+    /// <param name="secondTextColumnName">The second text of a sentence pair (a cross-encoder), or null for single-text regression. Default: <c>null</c>.</param>
+    /// <example><code language="csharp">
+    /// var model = mlContext.Regression.Trainers.AttentionSentenceSimilarity("Similarity", "Sentence1", "Sentence2").Fit(train);
+    /// var metrics = mlContext.Regression.Evaluate(model.Transform(test), labelColumnName: "Similarity");
+    /// </code></example>
+    public static TransformerTextEstimator AttentionSentenceSimilarity(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
+        AttentionSentenceSimilarity(catalog, new TransformerTextOptions { TextColumnName = textColumnName, SentenceSimilarity = { LabelColumnName = labelColumnName, SecondTextColumnName = secondTextColumnName } });
+
+    /// <summary>A transformer regressor with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.SentenceSimilarity"/> (the caller's object is not changed).</summary>
+    /// <param name="catalog">The regression trainers catalog (<c>mlContext.Regression.Trainers</c>).</param>
+    /// <param name="options">Columns (<see cref="TransformerTextOptions.SentenceSimilarity"/>), model, tokenizer and training options.</param>
+    public static TransformerTextEstimator AttentionSentenceSimilarity(this RegressionCatalog.RegressionTrainers catalog, TransformerTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.SentenceSimilarity));
     }
 
     // An imported model becomes a transformer; the model is released if that fails.

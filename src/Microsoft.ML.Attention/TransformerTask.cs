@@ -44,4 +44,18 @@ public enum TransformerTask
     /// word), and with <see cref="TokenClassificationOptions.AddEntities"/> the entity vectors.
     /// </summary>
     TokenClassification = 4,
+    /// Fine-tunes a sentence encoder (pooled, optionally L2-normalized encoder output; sentence-transformers' bi-encoder) on
+    /// (anchor, positive[, hard negative]) text pairs with in-batch negatives (<see cref="TransformerTextOptions.SentenceEmbedding"/>
+    /// names the columns and sets the loss), usually from an imported encoder (<see cref="TransformerTextOptions.InitialModel"/>).
+    /// <c>Transform</c> embeds <see cref="TransformerTextOptions.TextColumnName"/> into the output column (default <c>"Embedding"</c>, a
+    /// float vector of the model dimension), as <c>ImportEncoder</c> does, so <c>AsEmbeddingGenerator()</c> works on the result.
+    /// </summary>
+    SentenceEmbedding = 5,
+
+    /// <summary>
+    /// Sentence similarity as a regression (ML.NET's <c>SentenceSimilarity</c>): a text, or a text pair
+    /// (<see cref="SentenceSimilarityOptions.SecondTextColumnName"/>; a cross-encoder), → a <c>Single</c> <c>Score</c>, trained with mean
+    /// squared error against <see cref="SentenceSimilarityOptions.LabelColumnName"/>; <c>mlContext.Regression.Evaluate</c> reads the output.
+    /// </summary>
+    SentenceSimilarity = 6,
 }

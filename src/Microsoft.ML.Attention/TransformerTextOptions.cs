@@ -245,6 +245,17 @@ public sealed class TransformerTextOptions
     /// (columns <c>Words</c> and <c>Label</c>, no tag scheme, <see cref="TokenAggregation.First"/>).
     /// </summary>
     public TokenClassificationOptions TokenClassification { get; set; } = new();
+    /// The columns and the loss of <see cref="TransformerTask.SentenceEmbedding"/>; see <see cref="SentenceEmbeddingOptions"/> for each
+    /// default. Ignored by the other tasks. Default: <c>new SentenceEmbeddingOptions()</c> (anchor = <see cref="TextColumnName"/>, positive
+    /// <c>Positive</c>, scale 20, mean pooling, normalized).
+    /// </summary>
+    public SentenceEmbeddingOptions SentenceEmbedding { get; set; } = new();
+
+    /// <summary>
+    /// The label and second text of <see cref="TransformerTask.SentenceSimilarity"/>; see <see cref="SentenceSimilarityOptions"/> for
+    /// each default. Ignored by the other tasks. Default: <c>new SentenceSimilarityOptions()</c> (label column <c>Label</c>, single text).
+    /// </summary>
+    public SentenceSimilarityOptions SentenceSimilarity { get; set; } = new();
 
     /// <summary>A shallow copy with <see cref="Task"/> set to <paramref name="task"/>: what the catalog aliases pass on, so that the caller's object stays as it was.</summary>
     internal TransformerTextOptions WithTask(TransformerTask task)

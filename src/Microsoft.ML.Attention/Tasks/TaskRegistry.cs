@@ -14,6 +14,8 @@ internal static class TaskRegistry
         new TextClassificationTask(),
         new QuestionAnsweringTask(),
         new TokenClassificationTask(),
+        new SentenceEmbeddingTask(),
+        new SentenceSimilarityTask(),
     ];
 
     /// <summary>The registered tasks, in registration order.</summary>

@@ -8,6 +8,8 @@ using static TorchSharp.torch;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.QuestionAnswering;
 using Microsoft.ML.Attention.Tests.TokenClassification;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
 
@@ -49,6 +51,10 @@ internal static class ContractSamples
             options.Generation = new GenerationOptions { Temperature = 0f, MaxNewTokens = 4 };
             return (options, TinyModels.Texts(ml, CausalModels.ShakespeareLines(0, 8)));
         },
+        [TransformerTask.SentenceEmbedding] = ml =>
+            (SentenceEmbeddingData.TinyTask(maxSteps: 2, batchSize: 4), ml.Data.LoadFromEnumerable(SentenceEmbeddingData.KjvToRv1909(8))),
+        [TransformerTask.SentenceSimilarity] = ml =>
+            (SentenceSimilarityData.TinyTask(maxSteps: 2, secondTextColumnName: "Second"), ml.Data.LoadFromEnumerable(SentenceSimilarityData.VersePairs(8))),
     };
 
     /// <summary>
@@ -102,6 +108,19 @@ internal static class ContractSamples
             using var noGrad = no_grad();
             var (ids, mask) = batch.ToTensors(CPU);
             return ExportedModel.MaxDifferenceAtRealTokens(batch, network.forward(ids, mask).contiguous().data<float>().ToArray(), outputs["logits"]);
+        },
+        [TransformerTask.SentenceEmbedding] = (model, data, exported) =>
+        {
+            var expected = TinyModels.ReadVectors(model.Transform(data), model.OutputColumnNames[0]);
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            return ExportedModel.MaxDifference([.. expected.SelectMany(v => v)], exported.Run(batch, "sentence_embedding")["sentence_embedding"]);
+        },
+        [TransformerTask.SentenceSimilarity] = (model, data, exported) =>
+        {
+            var scores = model.Transform(data).GetColumn<float>("Score").ToArray();
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength,
+                Column(data, model.InputColumnNames[1]));
+            return ExportedModel.MaxDifference(scores, exported.Run(batch, "score")["score"]);
         },
     };
 

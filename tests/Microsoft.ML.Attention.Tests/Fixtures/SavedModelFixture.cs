@@ -1,6 +1,8 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tests.Causal;
 using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
 
 namespace Microsoft.ML.Attention.Tests.Fixtures;
 
@@ -96,6 +98,10 @@ public sealed class SavedModelFixture
             options.TokenClassification.AddEntities = true;
             return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(TokenClassification.TokenClassificationData.Sentences(32)));
         }),
+        new("sentence-embedding", ["Embedding"], null, Singles(Probes), ml =>
+            ml.Transforms.AttentionEncoder(SentenceEmbeddingData.TinyTask(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(SentenceEmbeddingData.KjvToRv1909(32)))),
+        new("sentence-similarity-regression", ["Score"], null, Singles(Probes), ml =>
+            ml.Regression.Trainers.AttentionSentenceSimilarity(SentenceSimilarityData.TinyTask(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(SentenceSimilarityData.Sst2(64)))),
     ];
 
     /// <summary>A question-answering training row in the probe's columns: the question in "Text", the context in "Second".</summary>
