@@ -284,6 +284,9 @@ public static class AttentionCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.TokenClassification));
+    }
+
+    /// <summary>
     /// Fine-tunes a transformer regressor (<see cref="TransformerTask.SentenceSimilarity"/>, default options) on a text or a text pair and
     /// a <c>Single</c> label, where ML.NET users look for it (ML.NET's own <c>Regression.Trainers.SentenceSimilarity</c>): adds <c>Score</c>
     /// (<c>Single</c>), which <c>mlContext.Regression.Evaluate</c> reads. The same estimator as <c>Transforms.AttentionEncoder</c>.

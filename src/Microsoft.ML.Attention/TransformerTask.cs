@@ -44,6 +44,8 @@ public enum TransformerTask
     /// word), and with <see cref="TokenClassificationOptions.AddEntities"/> the entity vectors.
     /// </summary>
     TokenClassification = 4,
+
+    /// <summary>
     /// Fine-tunes a sentence encoder (pooled, optionally L2-normalized encoder output; sentence-transformers' bi-encoder) on
     /// (anchor, positive[, hard negative]) text pairs with in-batch negatives (<see cref="TransformerTextOptions.SentenceEmbedding"/>
     /// names the columns and sets the loss), usually from an imported encoder (<see cref="TransformerTextOptions.InitialModel"/>).

@@ -245,6 +245,8 @@ public sealed class TransformerTextOptions
     /// (columns <c>Words</c> and <c>Label</c>, no tag scheme, <see cref="TokenAggregation.First"/>).
     /// </summary>
     public TokenClassificationOptions TokenClassification { get; set; } = new();
+
+    /// <summary>
     /// The columns and the loss of <see cref="TransformerTask.SentenceEmbedding"/>; see <see cref="SentenceEmbeddingOptions"/> for each
     /// default. Ignored by the other tasks. Default: <c>new SentenceEmbeddingOptions()</c> (anchor = <see cref="TextColumnName"/>, positive
     /// <c>Positive</c>, scale 20, mean pooling, normalized).
