@@ -177,17 +177,23 @@ public class RandomTextTransformTests
             case VectorDataViewType { ItemType: TextDataViewType } texts:
                 VBuffer<ReadOnlyMemory<char>> answers = default;
                 row.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column)(ref answers);
-                Assert.Equal(texts.Size, answers.Length);
+                Assert.True(texts.Size == 0 || texts.Size == answers.Length, $"{column.Name}: {answers.Length} values in a vector of {texts.Size}.");
                 return answers.DenseValues().Select(a => a.ToString()).ToArray();
             case VectorDataViewType { ItemType: NumberDataViewType } numbers when numbers.ItemType.RawType == typeof(int):
                 VBuffer<int> starts = default;
                 row.GetGetter<VBuffer<int>>(column)(ref starts);
-                Assert.Equal(numbers.Size, starts.Length);
+                Assert.True(numbers.Size == 0 || numbers.Size == starts.Length, $"{column.Name}: {starts.Length} values in a vector of {numbers.Size}.");
                 return starts.DenseValues().ToArray();
+            case VectorDataViewType { ItemType: KeyDataViewType itemKey } keys:
+                VBuffer<uint> labels = default;
+                row.GetGetter<VBuffer<uint>>(column)(ref labels);
+                Assert.True(keys.Size == 0 || keys.Size == labels.Length, $"{column.Name}: {labels.Length} values in a vector of {keys.Size}.");
+                Assert.All(labels.DenseValues(), l => Assert.InRange(l, 1u, (uint)itemKey.Count));
+                return labels.DenseValues().ToArray();
             case VectorDataViewType vector:
                 VBuffer<float> values = default;
                 row.GetGetter<VBuffer<float>>(column)(ref values);
-                Assert.Equal(vector.Size, values.Length);
+                Assert.True(vector.Size == 0 || vector.Size == values.Length, $"{column.Name}: {values.Length} values in a vector of {vector.Size}.");
                 // Top scores are NaN after the last distinct answer (checked with the answers).
                 Assert.All(values.DenseValues(), v => Assert.True(float.IsFinite(v) || column.Name == "TopScores", $"{column.Name} holds {v}."));
                 return values;
