@@ -35,4 +35,12 @@ public enum TransformerTask
     /// <c>AnswerStart</c> (<c>Int32</c> character offset in the context) and <c>Score</c> (<c>Single</c>: start logit + end logit).
     /// </summary>
     QuestionAnswering = 3,
+
+    /// <summary>
+    /// Sequence-to-sequence text (translation): trains an encoder–decoder with cross-attention from scratch on the source column
+    /// (<see cref="TransformerTextOptions.TextColumnName"/>) and the target column (<see cref="TranslationOptions.TargetColumnName"/>),
+    /// one joint vocabulary for both (learned from the pairs with <see cref="Tokenization.TokenizerKind.Subword"/>). <c>Transform</c> reads the source
+    /// and writes the beam-searched target text (default column <c>"Translation"</c>) as set by <see cref="TransformerTextOptions.Translation"/>.
+    /// </summary>
+    Translation = 7,
 }

@@ -239,6 +239,12 @@ public sealed class TransformerTextOptions
     /// </summary>
     public QuestionAnsweringOptions QuestionAnswering { get; set; } = new();
 
+    /// <summary>
+    /// The target column, subword vocabulary, embedding, loss and beam search settings of <see cref="TransformerTask.Translation"/>; see
+    /// <see cref="TranslationOptions"/> for each default. Ignored by the other tasks. Default: <c>new TranslationOptions()</c>.
+    /// </summary>
+    public TranslationOptions Translation { get; set; } = new();
+
     /// <summary>A shallow copy with <see cref="Task"/> set to <paramref name="task"/>: what the catalog aliases pass on, so that the caller's object stays as it was.</summary>
     internal TransformerTextOptions WithTask(TransformerTask task)
     {

@@ -13,6 +13,7 @@ internal static class TaskRegistry
         new CausalLanguageModelingTask(),
         new TextClassificationTask(),
         new QuestionAnsweringTask(),
+        new TranslationTask(),
     ];
 
     /// <summary>The registered tasks, in registration order.</summary>

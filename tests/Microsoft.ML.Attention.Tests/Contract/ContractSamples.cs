@@ -7,6 +7,7 @@ using Microsoft.ML.Attention.Tokenization;
 using static TorchSharp.torch;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.QuestionAnswering;
+using Microsoft.ML.Attention.Tests.Translation;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
 
@@ -41,6 +42,7 @@ internal static class ContractSamples
             options.Generation = new GenerationOptions { Temperature = 0f, MaxNewTokens = 4 };
             return (options, TinyModels.Texts(ml, CausalModels.ShakespeareLines(0, 8)));
         },
+        [TransformerTask.Translation] = ml => (TranslationData.Tiny(maxSteps: 2), ml.Data.LoadFromEnumerable(TranslationData.Verses(16))),
     };
 
     /// <summary>

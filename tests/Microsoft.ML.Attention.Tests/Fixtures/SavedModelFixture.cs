@@ -83,6 +83,8 @@ public sealed class SavedModelFixture
                 .Select(e => new QuestionRow { Text = e.Question, Second = e.Context, Answer = e.Answers[0].Text, AnswerStart = e.Answers[0].Start });
             return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows.ToList()));
         }),
+        new("translation", ["Translation"], null, Singles(["In the beginning God created the heaven and the earth.", "And God said, Let there be light.", ""]),
+            ml => ml.Transforms.AttentionEncoder(Translation.TranslationData.Tiny(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(Translation.TranslationData.Verses(16)))),
     ];
 
     /// <summary>A question-answering training row in the probe's columns: the question in "Text", the context in "Second".</summary>

@@ -1,0 +1,71 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Attention.Tests.Translation;
+
+public class TranslationTaskTests
+{
+    [Fact]
+    public void Fit_trains_a_subword_model_and_Transform_writes_Spanish_pieces()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TranslationData.Tiny(maxSteps: 30);
+        options.LearningRate = 5e-3;
+        var verses = TranslationData.Verses(16);
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(verses));
+
+        var translated = model.Transform(ml.Data.LoadFromEnumerable(verses.Take(4).ToList()));
+        var column = translated.Schema["Translation"];
+        Assert.Equal(TextDataViewType.Instance, column.Type);
+        var outputs = translated.GetColumn<ReadOnlyMemory<char>>("Translation").Select(t => t.ToString()).ToList();
+        Assert.Equal(4, outputs.Count);
+        var spanishWords = verses.SelectMany(v => v.Target.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+        Assert.All(outputs, o => Assert.False(string.IsNullOrWhiteSpace(o)));
+        // Every word written was made of pieces learned from the pairs; after 30 steps the common Spanish words come first.
+        Assert.Contains(outputs.SelectMany(o => o.Split(' ', StringSplitOptions.RemoveEmptyEntries)), spanishWords.Contains);
+    }
+
+    [Fact]
+    public void Rows_with_an_empty_source_or_target_are_skipped_and_counted()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => messages.Add(e.Message);
+        var rows = TranslationData.Verses(8);
+        rows[1].Target = "";
+        rows[3].Text = "";
+        rows.Add(new TranslationData.Row { Text = "And God saw the light.", Target = "" });
+        using var model = ml.Transforms.AttentionEncoder(TranslationData.Tiny()).Fit(ml.Data.LoadFromEnumerable(rows));
+
+        Assert.Contains(messages, m => m.Contains("Skipped 3 of 9 rows", StringComparison.Ordinal) && m.Contains("'Target'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_row_empty_fails_naming_both_columns()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = TranslationData.Verses(4).Select(r => new TranslationData.Row { Text = r.Text, Target = "" }).ToList();
+        var error = Assert.ThrowsAny<Exception>(() => ml.Transforms.AttentionEncoder(TranslationData.Tiny()).Fit(ml.Data.LoadFromEnumerable(rows)));
+        Assert.Contains("'Text'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Target'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_target_column_is_named()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TranslationData.Tiny();
+        options.Translation.TargetColumnName = "Spanish";
+        var error = Assert.ThrowsAny<Exception>(() => ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(TranslationData.Verses(4))));
+        Assert.Contains("Spanish", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_out_of_range_name_the_nested_option()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TranslationData.Tiny();
+        options.Translation.BeamSize = 0;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.AttentionEncoder(options));
+        Assert.Contains("TransformerTextOptions.Translation.BeamSize", error.Message, StringComparison.Ordinal);
+    }
+}
