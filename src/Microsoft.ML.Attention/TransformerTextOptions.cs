@@ -24,7 +24,8 @@ public sealed class TransformerTextOptions
     /// <summary>
     /// The output column. Default: <c>null</c>, which means the task's own name: <c>"Embedding"</c> for
     /// <see cref="TransformerTask.MaskedLanguageModeling"/> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values),
-    /// <c>"GeneratedText"</c> for <see cref="TransformerTask.CausalLanguageModeling"/>. Must stay null for
+    /// <c>"GeneratedText"</c> for <see cref="TransformerTask.CausalLanguageModeling"/>, <c>"Translation"</c> for
+    /// <see cref="TransformerTask.Translation"/> (the generated target text). Must stay null for
     /// <see cref="TransformerTask.TextClassification"/>, whose columns are <c>PredictedLabel</c>, <c>Score</c> and <c>Probability</c>, and for
     /// <see cref="TransformerTask.QuestionAnswering"/>, whose columns are <c>Answer</c>, <c>AnswerStart</c> and <c>Score</c>.
     /// </summary>
@@ -37,7 +38,11 @@ public sealed class TransformerTextOptions
     /// </summary>
     public TransformerConfig Model { get; set; } = new();
 
-    /// <summary>Which tokenizer to build when training from scratch. Default: <see cref="TokenizerKind.Gpt2"/> (offline GPT-2 byte-level BPE).</summary>
+    /// <summary>
+    /// Which tokenizer to build when training from scratch. Default: <see cref="TokenizerKind.Gpt2"/> (offline GPT-2 byte-level BPE).
+    /// <see cref="TokenizerKind.Subword"/> learns a BPE vocabulary of <see cref="TranslationOptions.VocabularySize"/> pieces from the
+    /// training text (for <see cref="TransformerTask.Translation"/>, sources and targets together).
+    /// </summary>
     public TokenizerKind Tokenizer { get; set; } = TokenizerKind.Gpt2;
 
     /// <summary>
