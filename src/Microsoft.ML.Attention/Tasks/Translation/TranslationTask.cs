@@ -20,6 +20,7 @@ internal sealed class TranslationTask : ITaskDefinition
     public IReadOnlySet<string> OptionsRead { get; } = new HashSet<string>
     {
         nameof(TransformerTextOptions.TextColumnName), nameof(TransformerTextOptions.OutputColumnName), nameof(TransformerTextOptions.Translation),
+        nameof(TransformerTextOptions.ValidationSet), nameof(TransformerTextOptions.EarlyStoppingPatience),
     };
 
     public void Validate(TransformerTextOptions options)
@@ -63,7 +64,7 @@ internal sealed class TranslationTask : ITaskDefinition
         var model = spec.Bind(config, tokenizer, network, session.Device);
 
         // One encoding pass: the skipped and truncated counts, the length grouping and every epoch read these pairs.
-        var examples = TranslationTrainer.Encode(network, tokenizer, tokenizer, sources.Zip(targets, (s, t) => ((string?)s, (string?)t)));
+        var examples = TranslationTrainer.Encode(network, tokenizer, tokenizer, Pairs(sources, targets));
         if (examples.SkippedRows > 0)
             session.Log($"Skipped {examples.SkippedRows} of {sources.Count} rows whose source ('{options.TextColumnName}') or target ('{translation.TargetColumnName}') is empty.");
         if (examples.TruncatedSources > 0 || examples.TruncatedTargets > 0)
@@ -71,9 +72,26 @@ internal sealed class TranslationTask : ITaskDefinition
         if (examples.Pairs.Count == 0)
             throw session.Host.Except($"No row has both a source in column '{options.TextColumnName}' and a target in column '{translation.TargetColumnName}': there is nothing to train on.");
 
-        var result = TranslationTrainer.Train(network, examples.Pairs, validation: null, tokenizer.Special, tokenizer.Special, session.Settings,
-            translation.LabelSmoothing, session.Log);
+        TranslationExamples? validation = null;
+        if (options.ValidationSet is { } validationSet)
+        {
+            const string parameter = nameof(TransformerTextOptions.ValidationSet);
+            SchemaChecks.CheckTextColumn(session.Host, validationSet.Schema, options.TextColumnName, parameter);
+            SchemaChecks.CheckTextColumn(session.Host, validationSet.Schema, translation.TargetColumnName, parameter);
+            validation = TranslationTrainer.Encode(network, tokenizer, tokenizer, ReadPairs(validationSet, options.TextColumnName, translation.TargetColumnName));
+            if (validation.SkippedRows > 0)
+                session.Log($"Skipped {validation.SkippedRows} rows of the {parameter} whose source or target is empty.");
+        }
+
+        var result = TranslationTrainer.Train(network, examples.Pairs, validation?.Pairs, tokenizer.Special, tokenizer.Special, session.Settings,
+            translation.LabelSmoothing, session.Log, options.ValidationSet is null ? 0 : options.EarlyStoppingPatience);
         session.Log($"Trained {result.Steps} steps; last training loss {result.LastTrainingLoss:F4}.");
         return new TrainedTask(model, InferencePrecision.Float32, result);
     }
+
+    private static IEnumerable<(string? Source, string? Target)> Pairs(List<string> sources, List<string> targets) =>
+        sources.Zip(targets, (s, t) => ((string?)s, (string?)t));
+
+    private static IEnumerable<(string? Source, string? Target)> ReadPairs(IDataView data, string sourceColumn, string targetColumn) =>
+        Pairs(TextColumnReader.Read(data, sourceColumn), TextColumnReader.Read(data, targetColumn));
 }

@@ -40,6 +40,24 @@ public class TranslationTaskTests
     }
 
     [Fact]
+    public void A_validation_set_is_scored_by_its_token_loss_before_training_and_after_every_epoch()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => messages.Add(e.Message);
+        var verses = TranslationData.Verses(24);
+        var options = TranslationData.Tiny(maxSteps: 0);
+        options.Epochs = 2;
+        options.ValidationSet = ml.Data.LoadFromEnumerable(verses.Skip(16).ToList());
+        using var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(verses.Take(16).ToList()));
+
+        var validation = messages.Where(m => m.Contains("validation translation loss", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, validation.Count);   // before training, then after each of the 2 epochs
+        Assert.Contains("Before training", validation[0], StringComparison.Ordinal);
+        Assert.Contains("epoch 2", validation[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_row_empty_fails_naming_both_columns()
     {
         var ml = new MLContext(seed: 1);
