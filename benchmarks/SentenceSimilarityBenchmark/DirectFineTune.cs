@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Attention.Benchmarks;
 
 /// <summary>
-/// Fine-tunes all-MiniLM-L6-v2 on the training books' KJV → RV1909 pairs directly through SentenceEmbeddingTrainer (the task is not
-/// yet wired into the estimator), then evaluates the retrieval tasks with the fine-tuned encoder.
+/// Fine-tunes all-MiniLM-L6-v2 on the training books' KJV → RV1909 pairs directly through SentenceEmbeddingTrainer (below the
+/// estimator; <see cref="TaskFineTune"/> runs the same through the public pipeline), then evaluates the retrieval tasks with the fine-tuned encoder.
 /// </summary>
 internal static class DirectFineTune
 {

@@ -3,8 +3,15 @@
 // Prints, for test and dev, the most-frequent-tag-per-word baseline: token accuracy on the Brown tags and NAME-span precision, recall
 // and F1 (exact span, conlleval's convention) of the same idea on the third column; lower-cased words (the baseline of record) and
 // cased words (what capitalization is worth to it). Unknown words get the most frequent training tag.
-// Usage: dotnet run -c Release --project benchmarks/TokenClassificationBenchmark -- [--data PATH]
-//   --data: the CoNLL file (default: datasets/token-classification/brown/brown.conll under the working directory).
+// Modes minilm and random fine-tune TransformerTask.TokenClassification (two runs: the Brown tags, then the NAME spans) from the imported
+// all-MiniLM-L6-v2 or from random weights of its shape, TrainingPrecision Automatic, length-grouped batches (FineTune.cs).
+// Usage: dotnet run -c Release --project benchmarks/TokenClassificationBenchmark -- [baseline] [minilm] [random] [--data PATH]
+//          [--train-sentences N] [--eval-sentences N] [--epochs N] [--batch N] [--lr X] [--random-lr X] [--max-length N] [--progress]
+//   modes: baseline (the default when no mode is named), minilm, random;
+//   --data: the CoNLL file (default: datasets/token-classification/brown/brown.conll under the working directory);
+//   --train-sentences: the first N training sentences (default: all 41,712); --eval-sentences: the first N of test and of dev (default: all);
+//   --epochs (default 1), --batch (default 32), --lr (default 5e-5, minilm), --random-lr (default 5e-4), --max-length (default 128);
+//   --progress: a line when each run ends.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attention;
@@ -18,6 +25,17 @@ if (!File.Exists(path))
     Console.Error.WriteLine($"The Brown CoNLL file '{path}' does not exist: run from the repository root or pass --data PATH.");
     return 1;
 }
+
+var modes = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+if (modes.Count == 0)
+    modes = ["baseline"];
+int trainSentences = Option("--train-sentences", int.Parse, int.MaxValue);
+int evalSentences = Option("--eval-sentences", int.Parse, int.MaxValue);
+int epochs = Option("--epochs", int.Parse, 1);
+int batch = Option("--batch", int.Parse, 32);
+double lr = Option("--lr", s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture), 5e-5);
+double randomLr = Option("--random-lr", s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture), 5e-4);
+int maxLength = Option("--max-length", int.Parse, 128);
 
 var total = Stopwatch.StartNew();
 Console.WriteLine($"Microsoft.ML.Attention token-classification benchmark; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -34,7 +52,9 @@ var table = new List<string>
     "| data | method | token accuracy (Brown tags) | NAME precision | NAME recall | NAME F1 | tags seen in training |",
     "|---|---|---|---|---|---|---|",
 };
-foreach (var (name, key) in new (string, Func<string, string>)[] { ("lower-cased words", w => w.ToLowerInvariant()), ("cased words", w => w) })
+foreach (var (name, key) in modes.Contains("baseline")
+    ? new (string, Func<string, string>)[] { ("lower-cased words", w => w.ToLowerInvariant()), ("cased words", w => w) }
+    : [])
 {
     var tags = MostFrequentTag.Fit(train.Select(s => (s.Words, s.Tags)), key);
     var names = MostFrequentTag.Fit(train.Select(s => (s.Words, s.Names)), key);
@@ -49,10 +69,26 @@ foreach (var (name, key) in new (string, Func<string, string>)[] { ("lower-cased
     }
 }
 
+var brownTrain = train.Take(trainSentences).Select(Row).ToList();
+var evaluations = parts.Select(p => (p.Part, p.Rows.Take(evalSentences).Select(Row).ToList())).ToList();
+foreach (var (mode, pretrained, rate) in new[] { ("minilm", true, lr), ("random", false, randomLr) })
+{
+    if (modes.Contains(mode))
+        table.AddRange(FineTune.Run(ml, brownTrain, evaluations, new FineTune.Settings(pretrained, epochs, batch, rate, maxLength), args.Contains("--progress")));
+}
+
 Console.WriteLine();
 Console.WriteLine(string.Join(Environment.NewLine, table));
 Console.WriteLine($"total {total.Elapsed.TotalSeconds:F1} s");
 return 0;
+
+T Option<T>(string name, Func<string, T> parse, T fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? parse(args[at + 1]) : fallback;
+}
+
+static BrownRow Row((string Document, string[] Words, string[] Tags, string[] Names) s) => new() { Words = s.Words, Tags = s.Tags, Names = s.Names };
 
 // test = documents whose number ends in 0, dev = ending in 5, train = the rest (ca01 is train, ca10 test, ca15 dev).
 static string Part(string document) => document.EndsWith('0') ? "test" : document.EndsWith('5') ? "dev" : "train";

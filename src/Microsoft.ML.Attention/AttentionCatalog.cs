@@ -236,6 +236,83 @@ public static class AttentionCatalog
         return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.QuestionAnswering));
     }
 
+    /// <summary>
+    /// Fine-tunes token classification (named entities, part-of-speech tags) from a pretrained encoder
+    /// (<see cref="TransformerTask.TokenClassification"/>), where ML.NET users look for it (ML.NET's own
+    /// <c>MulticlassClassification.Trainers.NamedEntityRecognition</c>, with its column conventions: a <c>Sentence</c> text split on white
+    /// space, or a vector of words, and a <c>Label</c> vector with one label per word): adds <c>PredictedLabel</c> (one label per word, of
+    /// the label's type) and <c>Score</c> (one probability per word), and with <paramref name="tagScheme"/> other than
+    /// <see cref="TagScheme.None"/> the entity vectors (<see cref="TokenClassificationOptions.AddEntities"/>). The same estimator as
+    /// <c>Transforms.AttentionEncoder</c>.
+    /// </summary>
+    /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
+    /// <param name="initialModel">The pretrained encoder (ONNX, safetensors or a saved <c>.zip</c>; see <see cref="TransformerTextOptions.InitialModel"/>).</param>
+    /// <param name="vocabularyPath">Its WordPiece vocabulary (vocab.txt or tokenizer.json), or null for the one beside the model.</param>
+    /// <param name="labelColumnName">One label per word (a vector of text or keys). Default: <c>"Label"</c>.</param>
+    /// <param name="sentenceColumnName">The words: a text column split on white space, or a vector of text. Default: <c>"Sentence"</c>.</param>
+    /// <param name="tagScheme">How the labels mark entity spans; other than <see cref="TagScheme.None"/> adds the entity columns. Default: <see cref="TagScheme.Iob2"/>.</param>
+    /// <example><code language="csharp">
+    /// var train = ConllReader.Load(mlContext, "train.conll", new ConllColumn("Sentence", 0), new ConllColumn("Label", 3));
+    /// var model = mlContext.MulticlassClassification.Trainers.AttentionNamedEntityRecognition("model.onnx", "vocab.txt").Fit(train);
+    /// var metrics = TokenClassificationEvaluator.Evaluate(model.Transform(test), labelColumnName: "Label");
+    /// </code></example>
+    public static TransformerTextEstimator AttentionNamedEntityRecognition(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string initialModel, string? vocabularyPath = null, string labelColumnName = "Label", string sentenceColumnName = "Sentence",
+        TagScheme tagScheme = TagScheme.Iob2)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(initialModel);
+        return AttentionNamedEntityRecognition(catalog, new TransformerTextOptions
+        {
+            InitialModel = initialModel,
+            Tokenizer = TokenizerKind.WordPiece,
+            VocabularyPath = vocabularyPath,
+            TokenClassification = new TokenClassificationOptions
+            {
+                WordsColumnName = sentenceColumnName,
+                LabelColumnName = labelColumnName,
+                TagScheme = tagScheme,
+                AddEntities = tagScheme != TagScheme.None,
+            },
+        });
+    }
+
+    /// <summary>Token classification with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.TokenClassification"/> (the caller's object is not changed).</summary>
+    /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
+    /// <param name="options">Columns (<see cref="TransformerTextOptions.TokenClassification"/>), initial model, tokenizer and training options.</param>
+    public static TransformerTextEstimator AttentionNamedEntityRecognition(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.TokenClassification));
+    }
+
+    /// <summary>
+    /// Fine-tunes a transformer regressor (<see cref="TransformerTask.SentenceSimilarity"/>, default options) on a text or a text pair and
+    /// a <c>Single</c> label, where ML.NET users look for it (ML.NET's own <c>Regression.Trainers.SentenceSimilarity</c>): adds <c>Score</c>
+    /// (<c>Single</c>), which <c>mlContext.Regression.Evaluate</c> reads. The same estimator as <c>Transforms.AttentionEncoder</c>.
+    /// </summary>
+    /// <param name="catalog">The regression trainers catalog (<c>mlContext.Regression.Trainers</c>).</param>
+    /// <param name="labelColumnName">The <c>Single</c> target column. Default: <c>"Label"</c>.</param>
+    /// <param name="textColumnName">The (first) text column. Default: <c>"Text"</c>.</param>
+    /// <param name="secondTextColumnName">The second text of a sentence pair (a cross-encoder), or null for single-text regression. Default: <c>null</c>.</param>
+    /// <example><code language="csharp">
+    /// var model = mlContext.Regression.Trainers.AttentionSentenceSimilarity("Similarity", "Sentence1", "Sentence2").Fit(train);
+    /// var metrics = mlContext.Regression.Evaluate(model.Transform(test), labelColumnName: "Similarity");
+    /// </code></example>
+    public static TransformerTextEstimator AttentionSentenceSimilarity(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = "Label", string textColumnName = "Text", string? secondTextColumnName = null) =>
+        AttentionSentenceSimilarity(catalog, new TransformerTextOptions { TextColumnName = textColumnName, SentenceSimilarity = { LabelColumnName = labelColumnName, SecondTextColumnName = secondTextColumnName } });
+
+    /// <summary>A transformer regressor with the given options; a copy of <paramref name="options"/> with Task <see cref="TransformerTask.SentenceSimilarity"/> (the caller's object is not changed).</summary>
+    /// <param name="catalog">The regression trainers catalog (<c>mlContext.Regression.Trainers</c>).</param>
+    /// <param name="options">Columns (<see cref="TransformerTextOptions.SentenceSimilarity"/>), model, tokenizer and training options.</param>
+    public static TransformerTextEstimator AttentionSentenceSimilarity(this RegressionCatalog.RegressionTrainers catalog, TransformerTextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new TransformerTextEstimator(EnvironmentOf(catalog), options.WithTask(TransformerTask.SentenceSimilarity));
+    }
+
     // An imported model becomes a transformer; the model is released if that fails.
     private static TransformerTextTransformer Wrap(IHostEnvironment env, TrainedTask imported, int inferenceBatchSize)
     {

@@ -37,6 +37,31 @@ public enum TransformerTask
     QuestionAnswering = 3,
 
     /// <summary>
+    /// Token classification (part-of-speech tags, named-entity spans): fine-tunes a token classifier (a linear head on every sub-word)
+    /// on the words of a sentence (a vector of text, or a text column split on white space) and one label per word, text or keys
+    /// (<see cref="TransformerTextOptions.TokenClassification"/> names the columns and sets the tag scheme, aggregation and windows).
+    /// <c>Transform</c> writes <c>PredictedLabel</c> (one label per word, of the label's type) and <c>Score</c> (one probability per
+    /// word), and with <see cref="TokenClassificationOptions.AddEntities"/> the entity vectors.
+    /// </summary>
+    TokenClassification = 4,
+
+    /// <summary>
+    /// Fine-tunes a sentence encoder (pooled, optionally L2-normalized encoder output; sentence-transformers' bi-encoder) on
+    /// (anchor, positive[, hard negative]) text pairs with in-batch negatives (<see cref="TransformerTextOptions.SentenceEmbedding"/>
+    /// names the columns and sets the loss), usually from an imported encoder (<see cref="TransformerTextOptions.InitialModel"/>).
+    /// <c>Transform</c> embeds <see cref="TransformerTextOptions.TextColumnName"/> into the output column (default <c>"Embedding"</c>, a
+    /// float vector of the model dimension), as <c>ImportEncoder</c> does, so <c>AsEmbeddingGenerator()</c> works on the result.
+    /// </summary>
+    SentenceEmbedding = 5,
+
+    /// <summary>
+    /// Sentence similarity as a regression (ML.NET's <c>SentenceSimilarity</c>): a text, or a text pair
+    /// (<see cref="SentenceSimilarityOptions.SecondTextColumnName"/>; a cross-encoder), → a <c>Single</c> <c>Score</c>, trained with mean
+    /// squared error against <see cref="SentenceSimilarityOptions.LabelColumnName"/>; <c>mlContext.Regression.Evaluate</c> reads the output.
+    /// </summary>
+    SentenceSimilarity = 6,
+
+    /// <summary>
     /// Sequence-to-sequence text (translation): trains an encoder–decoder with cross-attention from scratch on the source column
     /// (<see cref="TransformerTextOptions.TextColumnName"/>) and the target column (<see cref="TranslationOptions.TargetColumnName"/>),
     /// one joint vocabulary for both (learned from the pairs with <see cref="Tokenization.TokenizerKind.Subword"/>). <c>Transform</c> reads the source

@@ -245,6 +245,26 @@ public sealed class TransformerTextOptions
     public QuestionAnsweringOptions QuestionAnswering { get; set; } = new();
 
     /// <summary>
+    /// The columns (words, labels), tag scheme, aggregation, windows and entity output of <see cref="TransformerTask.TokenClassification"/>;
+    /// see <see cref="TokenClassificationOptions"/> for each default. Ignored by the other tasks. Default: <c>new TokenClassificationOptions()</c>
+    /// (columns <c>Words</c> and <c>Label</c>, no tag scheme, <see cref="TokenAggregation.First"/>).
+    /// </summary>
+    public TokenClassificationOptions TokenClassification { get; set; } = new();
+
+    /// <summary>
+    /// The columns and the loss of <see cref="TransformerTask.SentenceEmbedding"/>; see <see cref="SentenceEmbeddingOptions"/> for each
+    /// default. Ignored by the other tasks. Default: <c>new SentenceEmbeddingOptions()</c> (anchor = <see cref="TextColumnName"/>, positive
+    /// <c>Positive</c>, scale 20, mean pooling, normalized).
+    /// </summary>
+    public SentenceEmbeddingOptions SentenceEmbedding { get; set; } = new();
+
+    /// <summary>
+    /// The label and second text of <see cref="TransformerTask.SentenceSimilarity"/>; see <see cref="SentenceSimilarityOptions"/> for
+    /// each default. Ignored by the other tasks. Default: <c>new SentenceSimilarityOptions()</c> (label column <c>Label</c>, single text).
+    /// </summary>
+    public SentenceSimilarityOptions SentenceSimilarity { get; set; } = new();
+
+    /// <summary>
     /// The target column, subword vocabulary, embedding, loss and beam search settings of <see cref="TransformerTask.Translation"/>; see
     /// <see cref="TranslationOptions"/> for each default. Ignored by the other tasks. Default: <c>new TranslationOptions()</c>.
     /// </summary>

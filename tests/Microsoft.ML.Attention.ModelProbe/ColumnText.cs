@@ -3,8 +3,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 /// <summary>
-/// The value of an output column as one line of text: vectors of floats space-separated, floats in round-trip format ("R"), line
-/// breaks as "\n". Shared by the probe (a fresh process) and the tests that compare with it.
+/// The value of an output column as one line of text: vectors of numbers (floats, keys, Int32) space-separated, vectors of text joined by
+/// " | ", floats in round-trip format ("R"), line breaks as "\n". Shared by the probe (a fresh process) and the tests that compare with it.
 /// </summary>
 internal static class ColumnText
 {
@@ -16,6 +16,24 @@ internal static class ColumnText
             VBuffer<float> vector = default;
             row.GetGetter<VBuffer<float>>(column)(ref vector);
             return string.Join(" ", vector.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        }
+        if (type is VectorDataViewType { ItemType.RawType: var itemType } && itemType == typeof(uint))
+        {
+            VBuffer<uint> vector = default;
+            row.GetGetter<VBuffer<uint>>(column)(ref vector);
+            return string.Join(" ", vector.DenseValues().Select(v => v.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (type is VectorDataViewType { ItemType.RawType: var intType } && intType == typeof(int))
+        {
+            VBuffer<int> vector = default;
+            row.GetGetter<VBuffer<int>>(column)(ref vector);
+            return string.Join(" ", vector.DenseValues().Select(v => v.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (type is VectorDataViewType { ItemType: TextDataViewType })
+        {
+            VBuffer<ReadOnlyMemory<char>> vector = default;
+            row.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column)(ref vector);
+            return string.Join(" | ", vector.DenseValues().Select(v => v.ToString().Replace("\n", "\\n")));
         }
         if (type.RawType == typeof(float))
         {

@@ -13,6 +13,9 @@ internal static class TaskRegistry
         new CausalLanguageModelingTask(),
         new TextClassificationTask(),
         new QuestionAnsweringTask(),
+        new TokenClassificationTask(),
+        new SentenceEmbeddingTask(),
+        new SentenceSimilarityTask(),
         new TranslationTask(),
     ];
 

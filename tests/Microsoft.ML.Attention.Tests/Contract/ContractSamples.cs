@@ -7,6 +7,9 @@ using Microsoft.ML.Attention.Tokenization;
 using static TorchSharp.torch;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.QuestionAnswering;
+using Microsoft.ML.Attention.Tests.TokenClassification;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
 using Microsoft.ML.Attention.Tests.Translation;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
@@ -35,6 +38,13 @@ internal static class ContractSamples
             options.InferenceBatchSize = 3;
             return (options, ml.Data.LoadFromEnumerable(QuestionAnsweringData.Rows(QuestionAnsweringData.DevExamples.Take(8))));
         },
+        [TransformerTask.TokenClassification] = ml =>
+        {
+            var options = TokenClassificationData.Tiny(maxSteps: 2);
+            options.InferenceBatchSize = 3;
+            var rows = ml.Data.LoadFromEnumerable(TokenClassificationData.Sentences(8));
+            return (options, ml.Transforms.Conversion.MapValueToKey("Tags").Fit(rows).Transform(rows));   // key labels: PredictedLabel gets their values
+        },
         [TransformerTask.CausalLanguageModeling] = ml =>
         {
             var options = CausalModels.TinyCharacterLm();
@@ -42,6 +52,10 @@ internal static class ContractSamples
             options.Generation = new GenerationOptions { Temperature = 0f, MaxNewTokens = 4 };
             return (options, TinyModels.Texts(ml, CausalModels.ShakespeareLines(0, 8)));
         },
+        [TransformerTask.SentenceEmbedding] = ml =>
+            (SentenceEmbeddingData.TinyTask(maxSteps: 2, batchSize: 4), ml.Data.LoadFromEnumerable(SentenceEmbeddingData.KjvToRv1909(8))),
+        [TransformerTask.SentenceSimilarity] = ml =>
+            (SentenceSimilarityData.TinyTask(maxSteps: 2, secondTextColumnName: "Second"), ml.Data.LoadFromEnumerable(SentenceSimilarityData.VersePairs(8))),
         [TransformerTask.Translation] = ml => (TranslationData.Tiny(maxSteps: 2), ml.Data.LoadFromEnumerable(TranslationData.Verses(16))),
     };
 
@@ -77,6 +91,16 @@ internal static class ContractSamples
             return Math.Max(ExportedModel.MaxDifference(start.data<float>().ToArray(), outputs["start_logits"]),
                 ExportedModel.MaxDifference(end.data<float>().ToArray(), outputs["end_logits"]));
         },
+        [TransformerTask.TokenClassification] = (model, data, exported) =>
+        {
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            var outputs = exported.Run(batch, "logits");
+            var network = (TokenClassifier)model.Model.Network;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (ids, mask) = batch.ToTensors(CPU);
+            return ExportedModel.MaxDifferenceAtRealTokens(batch, network.forward(ids, mask).contiguous().data<float>().ToArray(), outputs["logits"]);
+        },
         [TransformerTask.CausalLanguageModeling] = (model, data, exported) =>
         {
             var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
@@ -86,6 +110,19 @@ internal static class ContractSamples
             using var noGrad = no_grad();
             var (ids, mask) = batch.ToTensors(CPU);
             return ExportedModel.MaxDifferenceAtRealTokens(batch, network.forward(ids, mask).contiguous().data<float>().ToArray(), outputs["logits"]);
+        },
+        [TransformerTask.SentenceEmbedding] = (model, data, exported) =>
+        {
+            var expected = TinyModels.ReadVectors(model.Transform(data), model.OutputColumnNames[0]);
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
+            return ExportedModel.MaxDifference([.. expected.SelectMany(v => v)], exported.Run(batch, "sentence_embedding")["sentence_embedding"]);
+        },
+        [TransformerTask.SentenceSimilarity] = (model, data, exported) =>
+        {
+            var scores = model.Transform(data).GetColumn<float>("Score").ToArray();
+            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength,
+                Column(data, model.InputColumnNames[1]));
+            return ExportedModel.MaxDifference(scores, exported.Run(batch, "score")["score"]);
         },
     };
 
@@ -102,6 +139,8 @@ internal static class ContractSamples
     {
         if (options.Task == TransformerTask.QuestionAnswering)
             options.QuestionAnswering.QuestionColumnName = columnName;
+        else if (options.Task == TransformerTask.TokenClassification)
+            options.TokenClassification.WordsColumnName = columnName;
         else
             options.TextColumnName = columnName;
     }

@@ -1,6 +1,8 @@
 using Microsoft.ML.Attention.Generation;
 using Microsoft.ML.Attention.Tests.Causal;
 using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
 
 namespace Microsoft.ML.Attention.Tests.Fixtures;
 
@@ -83,6 +85,23 @@ public sealed class SavedModelFixture
                 .Select(e => new QuestionRow { Text = e.Question, Second = e.Context, Answer = e.Answers[0].Text, AnswerStart = e.Answers[0].Start });
             return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows.ToList()));
         }),
+        new("token-classification-entities", ["PredictedLabel", "Score", "Entities", "EntityTypes", "EntityStarts", "EntityLengths", "EntityScores"], null,
+            Singles(["The Fulton County Grand Jury said Friday an investigation of Atlanta 's recent primary election produced no evidence .",
+                "Mr.  Kennedy   spoke in Boston", "ok", ""]), ml =>
+        {
+            var options = TokenClassification.TokenClassificationData.Tiny(epochs: 25);
+            options.Tokenizer = Microsoft.ML.Attention.Tokenization.TokenizerKind.Character;   // a small vocabulary keeps the committed model small
+            options.VocabularyPath = null;
+            options.Model = options.Model with { MaxSequenceLength = 64 };
+            options.TokenClassification.LabelColumnName = "Names";
+            options.TokenClassification.TagScheme = TagScheme.Iob2;
+            options.TokenClassification.AddEntities = true;
+            return ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(TokenClassification.TokenClassificationData.Sentences(32)));
+        }),
+        new("sentence-embedding", ["Embedding"], null, Singles(Probes), ml =>
+            ml.Transforms.AttentionEncoder(SentenceEmbeddingData.TinyTask(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(SentenceEmbeddingData.KjvToRv1909(32)))),
+        new("sentence-similarity-regression", ["Score"], null, Singles(Probes), ml =>
+            ml.Regression.Trainers.AttentionSentenceSimilarity(SentenceSimilarityData.TinyTask(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(SentenceSimilarityData.Sst2(64)))),
         new("translation", ["Translation"], null, Singles(["In the beginning God created the heaven and the earth.", "And God said, Let there be light.", ""]),
             ml => ml.Transforms.AttentionEncoder(Translation.TranslationData.Tiny(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(Translation.TranslationData.Verses(16)))),
     ];

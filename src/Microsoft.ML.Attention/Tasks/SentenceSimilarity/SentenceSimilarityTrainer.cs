@@ -36,23 +36,29 @@ internal static class SentenceSimilarityTrainer
         if (validation is not null)
             CheckScores(validation, labelColumnName, "validation");
 
-        Func<ValidationResult>? validate = validation is { Count: > 0 } ? () => Evaluate(model, tokenizer, validation, settings, device) : null;
+        // One encoding pass: the truncation count, the length grouping and every epoch read these rows.
+        bool pair = examples[0].SecondText is not null;
         int maxLength = model.Backbone.Config.MaxSequenceLength;
-        var secondTexts = SecondTexts(examples);
-        int[] lengths = [.. examples.Select((e, i) => BatchEncoder.EncodeRow(tokenizer, e.Text, secondTexts?[i], maxLength, pair: secondTexts is not null).Length)];
+        var encoded = Encode(tokenizer, maxLength, examples, pair);
+        int truncated = encoded.Count(r => r.Truncated);
+        if (truncated > 0)
+            log($"{truncated} of {encoded.Count} rows are longer than MaxSequenceLength {maxLength} tokens and are truncated.");
+        var encodedValidation = validation is { Count: > 0 } ? Encode(tokenizer, maxLength, validation, pair) : null;
+        Func<ValidationResult>? validate = encodedValidation is null ? null : () => Evaluate(model, tokenizer.Special.Pad, encodedValidation, validation!, settings, device);
+        int padId = tokenizer.Special.Pad;
         return TrainingLoop.Run(model, examples.Count, settings, indices =>
         {
             using var scope = NewDisposeScope();
-            var rows = indices.Select(i => examples[i]).ToList();
-            var predicted = Scores(model, tokenizer, rows, device); // [B]
-            var targets = tensor(rows.Select(r => r.Score).ToArray(), device: device); // [B]
+            var predicted = SentenceSimilarityForward.Scores(model, [.. indices.Select(i => encoded[i])], padId, device).to(float32); // [B]
+            var targets = tensor(indices.Select(i => examples[i].Score).ToArray(), device: device); // [B]
             return nn.functional.mse_loss(predicted, targets).MoveToOuterDisposeScope();
-        }, validate, earlyStoppingPatience, log, exampleLength: i => lengths[i]);
+        }, validate, earlyStoppingPatience, log, exampleLength: i => encoded[i].Length);
     }
 
     /// <summary>The scores [B] of a batch of rows (the regressor's single logit).</summary>
     internal static Tensor Scores(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<ScoredText> rows, Device device) =>
-        SentenceSimilarityForward.Scores(model, tokenizer, [.. rows.Select(r => r.Text)], SecondTexts(rows), device); // [B]
+        SentenceSimilarityForward.Scores(model, Encode(tokenizer, model.Backbone.Config.MaxSequenceLength, rows, rows.Count > 0 && rows[0].SecondText is not null),
+            tokenizer.Special.Pad, device); // [B]
 
     /// <summary>Pearson's correlation of two equally long series; 0 when either is constant.</summary>
     internal static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
@@ -68,15 +74,16 @@ internal static class SentenceSimilarityTrainer
         return varianceX == 0 || varianceY == 0 ? 0 : covariance / Math.Sqrt(varianceX * varianceY);
     }
 
-    private static ValidationResult Evaluate(SequenceClassifier model, TextTokenizer tokenizer, IReadOnlyList<ScoredText> rows, TrainingSettings settings, Device device)
+    private static ValidationResult Evaluate(SequenceClassifier model, int padId, IReadOnlyList<EncodedRow> encoded, IReadOnlyList<ScoredText> rows,
+        TrainingSettings settings, Device device)
     {
         var predicted = new List<double>(rows.Count);
         for (int start = 0; start < rows.Count; start += settings.BatchSize)
         {
             settings.ThrowIfCancelled();
             using var scope = NewDisposeScope();
-            var batch = rows.Skip(start).Take(settings.BatchSize).ToList();
-            predicted.AddRange(Scores(model, tokenizer, batch, device).cpu().data<float>().ToArray().Select(v => (double)v));
+            var batch = encoded.Skip(start).Take(settings.BatchSize).ToList();
+            predicted.AddRange(SentenceSimilarityForward.Scores(model, batch, padId, device).to(float32).cpu().data<float>().ToArray().Select(v => (double)v));
         }
 
         var targets = rows.Select(r => (double)r.Score).ToList();
@@ -100,6 +107,6 @@ internal static class SentenceSimilarityTrainer
         }
     }
 
-    private static List<string>? SecondTexts(IReadOnlyList<ScoredText> rows) =>
-        rows.Count > 0 && rows[0].SecondText is not null ? [.. rows.Select(r => r.SecondText ?? "")] : null;
+    private static List<EncodedRow> Encode(TextTokenizer tokenizer, int maxLength, IReadOnlyList<ScoredText> rows, bool pair) =>
+        [.. rows.Select(r => SentenceSimilarityForward.Encode(tokenizer, maxLength, r.Text, r.SecondText, pair))];
 }

@@ -1,10 +1,11 @@
-namespace Microsoft.ML.Attention.Tasks;
+namespace Microsoft.ML.Attention;
 
 /// <summary>
 /// How a word's prediction is made from the predictions of its sub-word tokens: Hugging Face's token-classification aggregation
-/// strategies <c>first</c>, <c>average</c> and <c>max</c> (its <c>simple</c> is <see cref="First"/> followed by entity grouping).
+/// strategies <c>first</c>, <c>average</c> and <c>max</c> (its <c>simple</c> is <see cref="First"/> followed by entity grouping:
+/// <see cref="TokenClassificationOptions.AddEntities"/>). The values are saved in models and never renumbered.
 /// </summary>
-internal enum TokenAggregation
+public enum TokenAggregation
 {
     /// <summary>The word takes its first sub-word's label and probability (the sub-word the label is trained on). The default.</summary>
     First = 0,

@@ -1,4 +1,5 @@
 using Microsoft.ML.Attention.Tasks;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Attention;
 
@@ -10,6 +11,32 @@ namespace Microsoft.ML.Attention;
 /// </summary>
 public static class TokenClassificationEvaluator
 {
+    /// <summary>
+    /// Evaluates the output of a <see cref="TransformerTask.TokenClassification"/> model: <paramref name="predictedLabelColumnName"/> against
+    /// the gold labels of <paramref name="labelColumnName"/>, row by row. Both columns are vectors of text or of keys (a key is read as its
+    /// key value's text, or as its number without key values).
+    /// </summary>
+    /// <param name="scored">The scored rows (e.g. <c>model.Transform(test)</c>).</param>
+    /// <param name="labelColumnName">The gold labels: one per word.</param>
+    /// <param name="predictedLabelColumnName">The predicted labels. Default: <c>"PredictedLabel"</c>.</param>
+    /// <param name="scheme">How tags mark entities; <see cref="TagScheme.None"/> measures token accuracy only. Default: <see cref="TagScheme.Iob2"/>.</param>
+    /// <returns>The metrics.</returns>
+    /// <exception cref="ArgumentException">A column is missing or not a vector of text or keys, or a row's label counts differ (the message names the row).</exception>
+    /// <exception cref="FormatException">A tag does not belong to <paramref name="scheme"/>.</exception>
+    public static TokenClassificationMetrics Evaluate(IDataView scored, string labelColumnName, string predictedLabelColumnName = "PredictedLabel",
+        TagScheme scheme = TagScheme.Iob2)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        var gold = ReadTags(scored, labelColumnName, nameof(labelColumnName));
+        var predicted = ReadTags(scored, predictedLabelColumnName, nameof(predictedLabelColumnName));
+        for (int row = 0; row < gold.Count; row++)
+        {
+            if (gold[row].Count != predicted[row].Count)
+                throw new ArgumentException($"Row {row} has {gold[row].Count} labels in '{labelColumnName}' and {predicted[row].Count} in '{predictedLabelColumnName}'; each word needs one of each.", nameof(scored));
+        }
+        return Evaluate(gold, predicted, scheme);
+    }
+
     /// <summary>Evaluates predicted tags against gold tags, one array of tags per sentence.</summary>
     /// <param name="gold">The gold tags of each sentence.</param>
     /// <param name="predicted">The predicted tags of each sentence: as many sentences as <paramref name="gold"/>, each as many tags as its gold.</param>
@@ -65,6 +92,47 @@ public static class TokenClassificationEvaluator
         {
             var c = counts.GetValueOrDefault(type);
             counts[type] = (c.Gold + gold, c.Predicted + predicted, c.Correct + correct);
+        }
+    }
+
+    // Each row's tags: text as it is, keys as their key values' text (or their number).
+    private static List<IReadOnlyList<string>> ReadTags(IDataView data, string columnName, string parameterName)
+    {
+        var column = data.Schema.GetColumnOrNull(columnName)
+            ?? throw new ArgumentException($"The data has no column '{columnName}'.", parameterName);
+        var rows = new List<IReadOnlyList<string>>();
+        using var cursor = data.GetRowCursor([column]);
+        switch (column.Type)
+        {
+            case VectorDataViewType { ItemType: TextDataViewType }:
+            {
+                var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column);
+                VBuffer<ReadOnlyMemory<char>> buffer = default;
+                while (cursor.MoveNext())
+                {
+                    getter(ref buffer);
+                    rows.Add([.. buffer.DenseValues().Select(v => v.ToString())]);
+                }
+                return rows;
+            }
+            case VectorDataViewType { ItemType: KeyDataViewType }:
+            {
+                VBuffer<ReadOnlyMemory<char>> names = default;
+                bool hasNames = column.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues)?.Type is VectorDataViewType { ItemType: TextDataViewType };
+                if (hasNames)
+                    column.GetKeyValues(ref names);
+                var values = names.DenseValues().Select(v => v.ToString()).ToArray();
+                var getter = cursor.GetGetter<VBuffer<uint>>(column);
+                VBuffer<uint> buffer = default;
+                while (cursor.MoveNext())
+                {
+                    getter(ref buffer);
+                    rows.Add([.. buffer.DenseValues().Select(k => k == 0 ? "" : hasNames ? values[k - 1] : k.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+                }
+                return rows;
+            }
+            default:
+                throw new ArgumentException($"Column '{columnName}' is {column.Type}; expected a vector of text or of keys (one label per word).", parameterName);
         }
     }
 }

@@ -17,6 +17,28 @@ internal static class SentenceEmbeddingData
             .Take(count)
             .Select(p => (p[3], p[4], p[5]))];
 
+    /// <summary>A training row of the task: the anchor in "Text" (the column Transform embeds), the positive in "Positive".</summary>
+    public sealed class PairRow
+    {
+        public string Text { get; set; } = "";
+        public string Positive { get; set; } = "";
+    }
+
+    /// <summary>King James verses (anchors) with their Reina-Valera 1909 translation (positives).</summary>
+    public static List<PairRow> KjvToRv1909(int count) => [.. Verses(count).Select(v => new PairRow { Text = v.Kjv, Positive = v.Rv1909 })];
+
+    /// <summary>Options of a tiny <see cref="TransformerTask.SentenceEmbedding"/> run from scratch (character tokenizer, fixed seed, CPU).</summary>
+    public static TransformerTextOptions TinyTask(int maxSteps, int batchSize = 8)
+    {
+        var options = Estimators.TinyModels.MaskedLm();
+        options.Task = TransformerTask.SentenceEmbedding;
+        options.MaxSteps = maxSteps;
+        options.Epochs = 1000;
+        options.BatchSize = batchSize;
+        options.InferenceBatchSize = 3;
+        return options;
+    }
+
     public static TransformerConfig Tiny(TextTokenizer tokenizer, double dropout = 0) => new()
     {
         VocabularySize = tokenizer.VocabularySize,

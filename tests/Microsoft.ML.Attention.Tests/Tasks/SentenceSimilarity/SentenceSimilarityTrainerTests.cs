@@ -1,9 +1,10 @@
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
+namespace Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
 
 /// <summary>SentenceSimilarityTrainer: a one-output SequenceClassifier trained with MSE learns real scores, and rejects non-finite ones.</summary>
 public sealed class SentenceSimilarityTrainerTests

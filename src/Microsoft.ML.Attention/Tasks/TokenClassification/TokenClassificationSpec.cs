@@ -1,0 +1,110 @@
+using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence.Export;
+using Microsoft.ML.Attention.Tokenization;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Attention.Tasks;
+
+/// <summary>
+/// <see cref="TransformerTask.TokenClassification"/>: a <see cref="TokenClassifier"/> over the words of a sentence (a vector of text, or a
+/// text column split on white space), one of C classes per word.
+/// </summary>
+internal sealed class TokenClassificationSpec : TaskSpec<TokenClassifier>
+{
+    public const string PredictedLabelColumnName = "PredictedLabel";
+    public const string ScoreColumnName = "Score";
+    public const string EntitiesColumnName = "Entities";
+    public const string EntityTypesColumnName = "EntityTypes";
+    public const string EntityStartsColumnName = "EntityStarts";
+    public const string EntityLengthsColumnName = "EntityLengths";
+    public const string EntityScoresColumnName = "EntityScores";
+
+    public TokenClassificationSpec(string wordsColumnName, bool wordsAreVector, TokenClassificationLabels labels, TagScheme tagScheme,
+        TokenAggregation aggregation, int stride, bool addEntities)
+    {
+        WordsColumnName = wordsColumnName;
+        WordsAreVector = wordsAreVector;
+        Labels = labels;
+        TagScheme = tagScheme;
+        Aggregation = aggregation;
+        Stride = stride;
+        AddEntities = addEntities;
+    }
+
+    public string WordsColumnName { get; }
+
+    /// <summary>true = the words are a vector of text; false = a text column split on white space.</summary>
+    public bool WordsAreVector { get; }
+
+    public TokenClassificationLabels Labels { get; }
+    public TagScheme TagScheme { get; }
+    public TokenAggregation Aggregation { get; }
+    public int Stride { get; }
+    public bool AddEntities { get; }
+
+    /// <summary>The entity columns (each a variable-length vector, one value per entity).</summary>
+    public static IReadOnlyList<(string Name, PrimitiveDataViewType ItemType)> EntityColumns { get; } =
+    [
+        (EntitiesColumnName, TextDataViewType.Instance), (EntityTypesColumnName, TextDataViewType.Instance), (EntityStartsColumnName, NumberDataViewType.Int32),
+        (EntityLengthsColumnName, NumberDataViewType.Int32), (EntityScoresColumnName, NumberDataViewType.Single),
+    ];
+
+    public override TransformerTask Task => TransformerTask.TokenClassification;
+
+    public override IReadOnlyList<string> InputColumnNames => [WordsColumnName];
+
+    /// <summary>The scorer's input column: words or text, as the training data had it.</summary>
+    public TaskInputColumn InputColumn => new(WordsColumnName, IsWords: WordsAreVector);
+
+    public override TokenClassifier CreateNetwork(TransformerConfig config) => new(config, Labels.Count);
+
+    public override ITaskScorer CreateScorer(TaskModel<TokenClassifier> model, InferencePrecision precision) =>
+        new TokenClassificationScorer(model, this, precision);
+
+    /// <summary>The aligner of words and sub-words for windows of <paramref name="maxLength"/> positions.</summary>
+    public TokenClassificationAligner CreateAligner(TextTokenizer tokenizer, int maxLength) => new(tokenizer, maxLength, Stride);
+
+    /// <summary>
+    /// ONNX output <c>logits</c> [batch, sequence, C]: the classifier at every position of each window (no token types, as the library's
+    /// forward). Aligning words with sub-words, windows and the aggregation stay in .NET.
+    /// </summary>
+    public override void WriteOnnxOutputs(OnnxHeadWriter writer)
+    {
+        var backbone = writer.Backbone;
+        var logits = backbone.Linear(backbone.Hidden(causal: false, readTokenTypes: false), writer.Weights.Get("classifier.weight"),
+            writer.Weights.Get("classifier.bias")); // [B*T, C]
+        writer.Output("logits", backbone.Unflatten(logits, Labels.Count), perToken: true, Labels.Count); // [B, T, C]
+    }
+
+    // *** Binary format ***
+    // string: words column name
+    // bool: the words are a vector of text (false: a text column split on white space)
+    // int: tag scheme (TagScheme)
+    // int: aggregation (TokenAggregation)
+    // int: stride (tokens)
+    // bool: entity columns
+    // TokenClassificationLabels (keys or text, class names, optional key values)
+    public override void Save(BinaryWriter writer)
+    {
+        writer.Write(WordsColumnName);
+        writer.Write(WordsAreVector);
+        writer.Write((int)TagScheme);
+        writer.Write((int)Aggregation);
+        writer.Write(Stride);
+        writer.Write(AddEntities);
+        Labels.Save(writer);
+    }
+
+    public static TokenClassificationSpec Load(BinaryReader reader)
+    {
+        string words = reader.ReadString();
+        bool vector = reader.ReadBoolean();
+        var scheme = (TagScheme)reader.ReadInt32();
+        var aggregation = (TokenAggregation)reader.ReadInt32();
+        int stride = reader.ReadInt32();
+        bool entities = reader.ReadBoolean();
+        if (!Enum.IsDefined(scheme) || !Enum.IsDefined(aggregation) || stride < 1)
+            throw new InvalidDataException($"The saved model has invalid token-classification settings (tag scheme {(int)scheme}, aggregation {(int)aggregation}, stride {stride}).");
+        return new TokenClassificationSpec(words, vector, TokenClassificationLabels.Load(reader), scheme, aggregation, stride, entities);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.ML.Attention.Tests.Estimators;
+using Microsoft.ML.Attention.Tokenization;
+
+namespace Microsoft.ML.Attention.Tests.TokenClassification;
+
+/// <summary>Tiny token-classification options and real Brown sentences as rows, for the task's tests, its contract sample and its fixture.</summary>
+internal static class TokenClassificationData
+{
+    /// <summary>A sentence as one text ("Text", split on white space), its Brown tags and its IOB2 NAME tags.</summary>
+    public sealed class SentenceRow
+    {
+        public string Text { get; set; } = "";
+        public string[] Tags { get; set; } = [];
+        public string[] Names { get; set; } = [];
+    }
+
+    /// <summary>A sentence as a vector of words, with its Brown tags and its IOB2 NAME tags.</summary>
+    public sealed class WordsRow
+    {
+        public string[] Words { get; set; } = [];
+        public string[] Tags { get; set; } = [];
+        public string[] Names { get; set; } = [];
+    }
+
+    /// <summary>WordPiece (bert-base-uncased vocabulary), one small layer, windows of 32 positions (stride 16), words in "Text", labels in "Tags".</summary>
+    public static TransformerTextOptions Tiny(int maxSteps = 0, int epochs = 1)
+    {
+        var options = TinyModels.MaskedLm(epochs);
+        options.Task = TransformerTask.TokenClassification;
+        options.Tokenizer = TokenizerKind.WordPiece;
+        options.VocabularyPath = Tokenization.WordPieceTokenizerTests.VocabularyPath;
+        options.Model = options.Model with { MaxSequenceLength = 32 };
+        options.MaxSteps = maxSteps;
+        options.BatchSize = 8;
+        options.LearningRate = 1e-2;
+        options.TokenClassification = new TokenClassificationOptions { WordsColumnName = "Text", LabelColumnName = "Tags", Stride = 16 };
+        return options;
+    }
+
+    /// <summary>Brown sentences <paramref name="skip"/> on with at most <paramref name="maxWords"/> words, as text rows.</summary>
+    public static List<SentenceRow> Sentences(int count, int skip = 0, int maxWords = 40) => [.. BrownSample.All.Skip(skip)
+        .Where(s => s.Fields[0].Length <= maxWords).Take(count)
+        .Select(s => new SentenceRow { Text = string.Join(' ', s.Fields[0]), Tags = s.Fields[1], Names = s.Fields[2] })];
+
+    /// <summary>As <see cref="Sentences"/>, with the words as a vector.</summary>
+    public static List<WordsRow> Words(int count, int skip = 0, int maxWords = 40) => [.. Sentences(count, skip, maxWords)
+        .Select(r => new WordsRow { Words = r.Text.Split(' '), Tags = r.Tags, Names = r.Names })];
+}
