@@ -58,6 +58,43 @@ public class TranslationTaskTests
     }
 
     [Fact]
+    public void PredictionEngine_stops_between_beam_search_steps_when_its_scope_is_cancelled_and_then_translates_as_before()
+    {
+        var ml = new MLContext(seed: 1);
+        using var model = ml.Transforms.AttentionEncoder(TranslationData.Tiny()).Fit(ml.Data.LoadFromEnumerable(TranslationData.Verses(16)));
+        var engine = ml.Model.CreatePredictionEngine<TranslationData.Row, TranslatedRow>(model);
+        var row = new TranslationData.Row { Text = "In the beginning God created the heaven and the earth." };
+        int steps = 0;
+        string expected;
+        using (TransformerScoring.WithCancellation(CancellationToken.None, () => steps++))
+            expected = engine.Predict(row).Translation;
+        Assert.True(steps >= 3, $"{steps} checks");
+
+        using var source = new CancellationTokenSource();
+        int checks = 0;
+        var error = Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            using (TransformerScoring.WithCancellation(source.Token, () =>
+            {
+                if (++checks == 3)
+                    source.Cancel();
+            }))
+            {
+                engine.Predict(row);
+            }
+        });
+
+        Assert.Equal(source.Token, error.CancellationToken);
+        Assert.Equal(3, checks);
+        Assert.Equal(expected, engine.Predict(row).Translation);
+    }
+
+    public sealed class TranslatedRow
+    {
+        public string Translation { get; set; } = "";
+    }
+
+    [Fact]
     public void Every_row_empty_fails_naming_both_columns()
     {
         var ml = new MLContext(seed: 1);
