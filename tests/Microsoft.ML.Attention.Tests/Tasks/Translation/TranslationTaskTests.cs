@@ -95,6 +95,19 @@ public class TranslationTaskTests
     }
 
     [Fact]
+    public void VocabularySize_without_the_Subword_tokenizer_is_reported_as_ignored()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => messages.Add(e.Message);
+        var options = TranslationData.Tiny();
+        options.Tokenizer = Microsoft.ML.Attention.Tokenization.TokenizerKind.Character;
+        ml.Transforms.AttentionEncoder(options);
+
+        Assert.Contains(messages, m => m.Contains("TransformerTextOptions.Translation.VocabularySize is set but ignored: Tokenizer Character", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_row_empty_fails_naming_both_columns()
     {
         var ml = new MLContext(seed: 1);
