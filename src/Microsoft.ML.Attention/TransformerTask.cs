@@ -60,4 +60,12 @@ public enum TransformerTask
     /// squared error against <see cref="SentenceSimilarityOptions.LabelColumnName"/>; <c>mlContext.Regression.Evaluate</c> reads the output.
     /// </summary>
     SentenceSimilarity = 6,
+
+    /// <summary>
+    /// Sequence-to-sequence text (translation): trains an encoder–decoder with cross-attention from scratch on the source column
+    /// (<see cref="TransformerTextOptions.TextColumnName"/>) and the target column (<see cref="TranslationOptions.TargetColumnName"/>),
+    /// one joint vocabulary for both (learned from the pairs with <see cref="Tokenization.TokenizerKind.Subword"/>). <c>Transform</c> reads the source
+    /// and writes the beam-searched target text (default column <c>"Translation"</c>) as set by <see cref="TransformerTextOptions.Translation"/>.
+    /// </summary>
+    Translation = 7,
 }

@@ -24,7 +24,8 @@ public sealed class TransformerTextOptions
     /// <summary>
     /// The output column. Default: <c>null</c>, which means the task's own name: <c>"Embedding"</c> for
     /// <see cref="TransformerTask.MaskedLanguageModeling"/> (a float vector of <see cref="TransformerConfig.ModelDimension"/> values),
-    /// <c>"GeneratedText"</c> for <see cref="TransformerTask.CausalLanguageModeling"/>. Must stay null for
+    /// <c>"GeneratedText"</c> for <see cref="TransformerTask.CausalLanguageModeling"/>, <c>"Translation"</c> for
+    /// <see cref="TransformerTask.Translation"/> (the generated target text). Must stay null for
     /// <see cref="TransformerTask.TextClassification"/>, whose columns are <c>PredictedLabel</c>, <c>Score</c> and <c>Probability</c>, and for
     /// <see cref="TransformerTask.QuestionAnswering"/>, whose columns are <c>Answer</c>, <c>AnswerStart</c> and <c>Score</c>.
     /// </summary>
@@ -37,7 +38,11 @@ public sealed class TransformerTextOptions
     /// </summary>
     public TransformerConfig Model { get; set; } = new();
 
-    /// <summary>Which tokenizer to build when training from scratch. Default: <see cref="TokenizerKind.Gpt2"/> (offline GPT-2 byte-level BPE).</summary>
+    /// <summary>
+    /// Which tokenizer to build when training from scratch. Default: <see cref="TokenizerKind.Gpt2"/> (offline GPT-2 byte-level BPE).
+    /// <see cref="TokenizerKind.Subword"/> learns a BPE vocabulary of <see cref="TranslationOptions.VocabularySize"/> pieces from the
+    /// training text (for <see cref="TransformerTask.Translation"/>, sources and targets together).
+    /// </summary>
     public TokenizerKind Tokenizer { get; set; } = TokenizerKind.Gpt2;
 
     /// <summary>
@@ -258,6 +263,12 @@ public sealed class TransformerTextOptions
     /// each default. Ignored by the other tasks. Default: <c>new SentenceSimilarityOptions()</c> (label column <c>Label</c>, single text).
     /// </summary>
     public SentenceSimilarityOptions SentenceSimilarity { get; set; } = new();
+
+    /// <summary>
+    /// The target column, subword vocabulary, embedding, loss and beam search settings of <see cref="TransformerTask.Translation"/>; see
+    /// <see cref="TranslationOptions"/> for each default. Ignored by the other tasks. Default: <c>new TranslationOptions()</c>.
+    /// </summary>
+    public TranslationOptions Translation { get; set; } = new();
 
     /// <summary>A shallow copy with <see cref="Task"/> set to <paramref name="task"/>: what the catalog aliases pass on, so that the caller's object stays as it was.</summary>
     internal TransformerTextOptions WithTask(TransformerTask task)

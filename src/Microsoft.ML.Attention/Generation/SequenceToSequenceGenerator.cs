@@ -86,7 +86,7 @@ public sealed class SequenceToSequenceGenerator
     /// <param name="sources">The source texts; null or empty ones are the end token alone.</param>
     /// <param name="options">Sampling and length options (validated). Stop sequences are not used.</param>
     /// <param name="search">Beam search and n-gram blocking; null = <c>new BeamSearchOptions()</c> (no beams).</param>
-    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <param name="cancellationToken">Checked before each step, as is the ambient <see cref="TransformerScoring.WithCancellation(CancellationToken)"/> scope.</param>
     /// <returns>Each source's generated text, in order.</returns>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
@@ -101,7 +101,7 @@ public sealed class SequenceToSequenceGenerator
     /// <param name="sourceIds">Each row's encoder input (see <see cref="EncodeSource"/>), non-empty, at most the encoder's MaxSequenceLength ids.</param>
     /// <param name="options">Sampling and length options (validated). Stop sequences are not used.</param>
     /// <param name="search">Beam search and n-gram blocking; null = no beams.</param>
-    /// <param name="cancellationToken">Checked before each step.</param>
+    /// <param name="cancellationToken">Checked before each step, as is the ambient <see cref="TransformerScoring.WithCancellation(CancellationToken)"/> scope.</param>
     /// <returns>Each row's generated ids, without start and end tokens, in the order of <paramref name="sourceIds"/>.</returns>
     /// <exception cref="ArgumentException">An option is out of range, or a source row is empty, too long or holds an id outside the vocabulary.</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
@@ -151,6 +151,7 @@ public sealed class SequenceToSequenceGenerator
             for (int step = 0; step < maxNew && active.Count > 0; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                TransformerScoring.ThrowIfCancellationRequested();   // the ambient scope (Transform, PredictionEngine), between steps
                 using var stepScope = torch.NewDisposeScope();
                 using var last = NextLogits(active.Select(row => sequences[row]).ToList(), memory, cache); // [B', V] float32 on the CPU
                 var kept = new List<int>(active.Count);
@@ -206,6 +207,7 @@ public sealed class SequenceToSequenceGenerator
         for (; step < maxNew && !done.All(d => d); step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            TransformerScoring.ThrowIfCancellationRequested();   // the ambient scope (Transform, PredictionEngine), between steps
             using var stepScope = torch.NewDisposeScope();
             using var last = NextLogits(beams, memory, cache); // [B K, V]
             long vocabulary = last.shape[1];

@@ -41,6 +41,8 @@ internal static class IgnoredOptions
             yield return Message(nameof(o.VocabularyPath), $"Tokenizer {o.Tokenizer} does not read a vocabulary file");
         if (o.LowerCase != Defaults.LowerCase && o.Tokenizer != TokenizerKind.WordPiece)
             yield return Message(nameof(o.LowerCase), $"Tokenizer {o.Tokenizer} does not read it (WordPiece only)");
+        if (task.OptionsRead.Contains(nameof(o.Translation)) && o.Translation.VocabularySize != Defaults.Translation.VocabularySize && o.Tokenizer != TokenizerKind.Subword)
+            yield return Message($"{nameof(o.Translation)}.{nameof(TranslationOptions.VocabularySize)}", $"Tokenizer {o.Tokenizer} does not learn a vocabulary (Subword only)");
     }
 
     private static string Message(string option, string reason) =>

@@ -104,8 +104,8 @@ internal sealed class FitSession : IDisposable
     }
 
     /// <summary>
-    /// The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character vocabularies come from
-    /// <paramref name="corpus"/>; the vocabulary file was checked when the estimator was created).
+    /// The initial model's tokenizer, or a new one of <see cref="TransformerTextOptions.Tokenizer"/> (character and subword vocabularies
+    /// come from <paramref name="corpus"/>, a subword one of <see cref="TranslationOptions.VocabularySize"/>; the vocabulary file was checked when the estimator was created).
     /// </summary>
     public TextTokenizer Tokenizer(IReadOnlyList<string> corpus) => _initial?.Tokenizer ?? Options.Tokenizer switch
     {
@@ -113,6 +113,7 @@ internal sealed class FitSession : IDisposable
         TokenizerKind.WordPiece => TextTokenizer.CreateWordPiece(Options.VocabularyPath!, Options.LowerCase),
         TokenizerKind.Character => TextTokenizer.CreateCharacter(corpus),
         TokenizerKind.Llama2c => TextTokenizer.CreateLlama2c(Options.VocabularyPath!),
+        TokenizerKind.Subword => TextTokenizer.TrainSubword(corpus, Options.Translation.VocabularySize),
         _ => throw new ArgumentOutOfRangeException(nameof(TransformerTextOptions.Tokenizer), Options.Tokenizer, "Unknown tokenizer."),
     };
 

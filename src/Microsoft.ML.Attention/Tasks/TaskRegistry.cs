@@ -16,6 +16,7 @@ internal static class TaskRegistry
         new TokenClassificationTask(),
         new SentenceEmbeddingTask(),
         new SentenceSimilarityTask(),
+        new TranslationTask(),
     ];
 
     /// <summary>The registered tasks, in registration order.</summary>

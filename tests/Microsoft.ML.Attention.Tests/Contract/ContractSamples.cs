@@ -10,6 +10,7 @@ using Microsoft.ML.Attention.Tests.QuestionAnswering;
 using Microsoft.ML.Attention.Tests.TokenClassification;
 using Microsoft.ML.Attention.Tests.Tasks.SentenceEmbedding;
 using Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
+using Microsoft.ML.Attention.Tests.Translation;
 
 namespace Microsoft.ML.Attention.Tests.Contract;
 
@@ -55,6 +56,7 @@ internal static class ContractSamples
             (SentenceEmbeddingData.TinyTask(maxSteps: 2, batchSize: 4), ml.Data.LoadFromEnumerable(SentenceEmbeddingData.KjvToRv1909(8))),
         [TransformerTask.SentenceSimilarity] = ml =>
             (SentenceSimilarityData.TinyTask(maxSteps: 2, secondTextColumnName: "Second"), ml.Data.LoadFromEnumerable(SentenceSimilarityData.VersePairs(8))),
+        [TransformerTask.Translation] = ml => (TranslationData.Tiny(maxSteps: 2), ml.Data.LoadFromEnumerable(TranslationData.Verses(16))),
     };
 
     /// <summary>

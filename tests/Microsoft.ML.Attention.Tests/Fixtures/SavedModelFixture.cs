@@ -102,6 +102,8 @@ public sealed class SavedModelFixture
             ml.Transforms.AttentionEncoder(SentenceEmbeddingData.TinyTask(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(SentenceEmbeddingData.KjvToRv1909(32)))),
         new("sentence-similarity-regression", ["Score"], null, Singles(Probes), ml =>
             ml.Regression.Trainers.AttentionSentenceSimilarity(SentenceSimilarityData.TinyTask(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(SentenceSimilarityData.Sst2(64)))),
+        new("translation", ["Translation"], null, Singles(["In the beginning God created the heaven and the earth.", "And God said, Let there be light.", ""]),
+            ml => ml.Transforms.AttentionEncoder(Translation.TranslationData.Tiny(maxSteps: 4)).Fit(ml.Data.LoadFromEnumerable(Translation.TranslationData.Verses(16)))),
     ];
 
     /// <summary>A question-answering training row in the probe's columns: the question in "Text", the context in "Second".</summary>
