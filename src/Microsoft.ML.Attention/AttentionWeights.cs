@@ -34,10 +34,7 @@ public sealed class AttentionWeights
     /// <exception cref="ArgumentOutOfRangeException">The layer or head is out of range (named, with the range).</exception>
     public float[,] Head(int layer, int head)
     {
-        if ((uint)layer >= (uint)LayerCount)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer must be in [0, {LayerCount}).");
-        if ((uint)head >= (uint)HeadCount)
-            throw new ArgumentOutOfRangeException(nameof(head), head, $"head must be in [0, {HeadCount}).");
+        AttentionHeadIndex.Check(layer, head, LayerCount, HeadCount);
         int count = Tokens.Count;
         var matrix = new float[count, count];
         for (int query = 0; query < count; query++)

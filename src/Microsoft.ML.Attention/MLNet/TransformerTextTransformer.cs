@@ -192,6 +192,22 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
         return AttentionWeightsReader.Read(Model, text, secondText);
     }
 
+    /// <summary>
+    /// The cross-attention weights of a translation model (<see cref="TransformerTask.Translation"/>) for one source: for every decoder
+    /// layer and head, how much the decoder looked at each source token while writing each target token, computed by the reference
+    /// attention path. Without <paramref name="target"/> the model first translates <paramref name="source"/> with its saved beam search
+    /// settings (what <c>Transform</c> writes) and the weights are those of its own translation.
+    /// </summary>
+    /// <param name="source">The source text (cut at the encoder's <see cref="TransformerConfig.MaxSequenceLength"/> tokens, its end token kept).</param>
+    /// <param name="target">A target text to teacher-force (e.g. the reference translation), or null for the model's own translation.</param>
+    /// <returns>Source and target tokens and the weights [layer, head, target, source].</returns>
+    /// <exception cref="InvalidOperationException">The transformer is not an encoder–decoder (the message names its task).</exception>
+    public CrossAttentionWeights GetCrossAttentionWeights(string source, string? target = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return CrossAttentionWeightsReader.Read(Model, source, target);
+    }
+
     private IGeneratingScorer GenerationScorerOrThrow() => _scorer as IGeneratingScorer ?? throw new InvalidOperationException(
         $"This transformer was trained for {Task}; text generation needs {nameof(TransformerTask)}.{nameof(TransformerTask.CausalLanguageModeling)} " +
         $"(train with that task, or import a checkpoint with mlContext.Transforms.{nameof(AttentionCatalog.ImportLlama2c)}).");

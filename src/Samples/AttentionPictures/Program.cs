@@ -3,6 +3,8 @@
 //   dotnet run -c Release --project src/Samples/AttentionPictures -- --output docs/images            the pictures of docs/attention.md
 //   dotnet run -c Release --project src/Samples/AttentionPictures -- --quick                          a shorter training run
 //   ... -- --text "The food was great."    the sentence to look at
+//   ... -- --translation-model PATH [--verse "..."]   (3) the cross-attention of a translation model saved as a .zip (e.g. by
+//          benchmarks/TranslationBenchmark --save PATH): which English token each Spanish token looked at, for one verse
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AttentionPictures;
@@ -65,6 +67,25 @@ using (var model = (TransformerTextTransformer)mlContext.Transforms.AttentionEnc
     Console.WriteLine($"Training loss {training[0].Loss:F3} (step {training[0].Step}) -> {training[^1].Loss:F3} (step {training[^1].Step}); " +
         $"validation {validation[0].Loss:F3} -> {validation[^1].Loss:F3} ({validation.Count} points)");
     Console.WriteLine($"Wrote {path}");
+}
+
+// 3. Cross-attention of a translation model (TransformerTask.Translation) on a verse it never saw in training.
+if (arguments.Value("translation-model") is { } translationPath)
+{
+    using var translator = (TransformerTextTransformer)mlContext.Model.Load(translationPath, out _);
+    string verse = arguments.Value("verse") ?? "Now the word of the LORD came unto Jonah the son of Amittai, saying,";   // Jonah 1:1, a test book
+    var cross = translator.GetCrossAttentionWeights(verse);
+    Console.WriteLine($"Source: {verse}\nTranslation: {string.Concat(cross.TargetTokens.SkipLast(1))}");
+    int last = cross.LayerCount - 1;
+    string meanPath = Path.Combine(arguments.Output, "cross-attention-kjv-rv1909-mean.png");
+    Heatmap.Save(cross, cross.Mean(), $"KJV -> RV1909 encoder-decoder: cross-attention, mean of {cross.LayerCount} layers x {cross.HeadCount} heads", meanPath);
+    Console.WriteLine($"Wrote {meanPath}");
+    for (int head = 0; head < cross.HeadCount; head++)
+    {
+        string path = Path.Combine(arguments.Output, $"cross-attention-kjv-rv1909-layer{last}-head{head}.png");
+        Heatmap.Save(cross, cross.Head(last, head), $"KJV -> RV1909: cross-attention, layer {last}, head {head}", path);
+        Console.WriteLine($"Wrote {path}");
+    }
 }
 
 /// <summary>One training text.</summary>
