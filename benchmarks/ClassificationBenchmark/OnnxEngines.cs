@@ -10,10 +10,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Attention.Benchmarks;
 
 /// <summary>
-/// The engines for all-MiniLM-L6-v2 in one run (section <c>onnx-engines</c>): TorchSharp Transform in float32 and bfloat16, and
-/// <see cref="OnnxRuntimeForward"/> on the standard export, the fused export and the int8 graph; rows/s at 1 and 2 threads (batches of
-/// 32 sorted by length within windows of 8 batches, as Transform batches; tokenization included), single-row latency p50/p99, the
-/// issue's ratios, the fused kernels left after ONNX Runtime's optimizer, and int8's cosine to float32.
+/// The engines for all-MiniLM-L6-v2 in one run (section <c>onnx-engines</c>): Transform on TorchSharp in float32 and bfloat16 and on the
+/// ONNX Runtime engine (<see cref="InferenceEngine.OnnxRuntime"/>: standard float32, fused float32, int8), and the standalone
+/// <see cref="OnnxRuntimeForward"/> loop on the same exported graphs; rows/s at libtorch's thread count (batches of 32 sorted by length
+/// within windows of 8 batches, as Transform batches; tokenization included), single-row latency p50/p99 over every phrase
+/// (PredictionEngine, one-row batches for the loop), the ratios, resident memory, the fused kernels left after ONNX Runtime's
+/// optimizer, and int8's cosine to float32.
 /// </summary>
 public static class OnnxEngines
 {
@@ -39,47 +41,84 @@ public static class OnnxEngines
         }
         Kernels(graphs, table);
         Accuracy(graphs, texts, reference, table);
+        Memory(ml, table);
 
-        int original = get_num_threads();
-        foreach (int threads in new[] { 1, 2 })
+        // One thread count: libtorch's (OMP_NUM_THREADS), which the ONNX Runtime engine and the standalone loop use too.
+        int threads = get_num_threads();
+        using var float32 = Encoder(ml, InferencePrecision.Float32);
+        using var bfloat16 = Encoder(ml, InferencePrecision.BFloat16);
+        using var engineFloat32 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32, threads);
+        using var engineFused = float32.WithOnnxRuntimeGraph(OnnxRuntimeGraph.Fused, threads);
+        using var engineInt8 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Int8, threads);
+        var forwards = graphs.ToDictionary(g => g.Key, g => new OnnxRuntimeForward(g.Value, threads));
+        var tokenizer = float32.Tokenizer;
+        int maxLength = float32.Config.MaxSequenceLength;
+        var methods = new List<(string Name, Func<double> Rate, Func<double[]> Latencies)>();
+        foreach (var (name, transformer) in new[]
         {
-            set_num_threads(threads);
-            using var float32 = Encoder(ml, InferencePrecision.Float32);
-            using var bfloat16 = Encoder(ml, InferencePrecision.BFloat16);
-            var forwards = graphs.ToDictionary(g => g.Key, g => new OnnxRuntimeForward(g.Value, threads));
-            var tokenizer = float32.Tokenizer;
-            int maxLength = float32.Config.MaxSequenceLength;
-            var methods = new List<(string Name, Func<double> Rate, Func<double[]> Latencies)>
-            {
-                ("TorchSharp Transform, Float32", () => Rate(texts, () => float32.Transform(data).GetColumn<float[]>("Embedding").ToArray()),
-                    () => EngineLatencies(ml, float32, texts)),
-                ("TorchSharp Transform, BFloat16", () => Rate(texts, () => bfloat16.Transform(data).GetColumn<float[]>("Embedding").ToArray()),
-                    () => EngineLatencies(ml, bfloat16, texts)),
-            };
-            foreach (var (graph, forward) in forwards)
-            {
-                methods.Add(($"OnnxRuntimeForward, {graph} graph", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
-                    () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
-            }
-            var best = new double[methods.Count];
-            for (int round = 0; round < Rounds; round++)
-            {
-                for (int m = 0; m < methods.Count; m++)
-                    best[m] = Math.Max(best[m], methods[m].Rate());
-            }
-            for (int m = 0; m < methods.Count; m++)
-            {
-                var latencies = methods[m].Latencies();
-                Array.Sort(latencies);
-                Add(table, $"| {threads} | {methods[m].Name} | {best[m]:F0} rows/s | p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms |");
-            }
-            double standard = best[2];
-            Add(table, $"| {threads} | ratios | fused / standard {best[3] / standard:F2}x (goal 1.25x); int8 / standard {best[4] / standard:F2}x (goal 2.5x, moonshot 3.5x); " +
-                $"bf16 Transform / standard {best[1] / standard:F2}x (goal 1.3x); standard / float32 Transform {standard / best[0]:F2}x | |");
-            foreach (var forward in forwards.Values)
-                forward.Dispose();
+            ("Transform, TorchSharp, Float32", float32), ("Transform, TorchSharp, BFloat16", bfloat16),
+            ("Transform, OnnxRuntime engine, Float32 (standard graph)", engineFloat32), ("Transform, OnnxRuntime engine, Float32 fused graph", engineFused),
+            ("Transform, OnnxRuntime engine, Int8", engineInt8),
+        })
+        {
+            methods.Add((name, () => Rate(texts, () => transformer.Transform(data).GetColumn<float[]>("Embedding").ToArray()), () => EngineLatencies(ml, transformer, texts)));
         }
-        set_num_threads(original);
+        foreach (var (graph, forward) in forwards)
+        {
+            methods.Add(($"standalone ONNX Runtime loop (OnnxRuntimeForward), {graph} graph", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
+                () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
+        }
+        var best = new double[methods.Count];
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int m = 0; m < methods.Count; m++)
+                best[m] = Math.Max(best[m], methods[m].Rate());
+        }
+        for (int m = 0; m < methods.Count; m++)
+        {
+            var latencies = methods[m].Latencies();
+            Array.Sort(latencies);
+            Add(table, $"| {threads} | {methods[m].Name} | {best[m]:F0} rows/s | p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms |");
+        }
+        double torchFloat32 = best[0], torchBf16 = best[1], engine = best[2], fused = best[3], int8 = best[4], standalone = best[5];
+        Add(table, $"| {threads} | ratios | engine Float32 / standalone standard {engine / standalone:F2}x (goal 0.95x); engine fused / engine standard {fused / engine:F2}x (goal 1.25x); " +
+            $"engine Int8 / standalone standard Float32 {int8 / standalone:F2}x (goal 2.5x, moonshot 3.5x); bf16 Transform / standalone standard Float32 {torchBf16 / standalone:F2}x (goal 1.3x); " +
+            $"engine Float32 / TorchSharp Float32 {engine / torchFloat32:F2}x | |");
+        foreach (var forward in forwards.Values)
+            forward.Dispose();
+    }
+
+    /// <summary>
+    /// Resident memory (the process's working set after a full collection) that a loaded all-MiniLM-L6-v2 adds: float32 on TorchSharp, then
+    /// the int8 and the float32 ONNX Runtime engines made from it (each holds the float32 TorchSharp weights, which saving and switching
+    /// engines read, plus its session).
+    /// </summary>
+    private static void Memory(MLContext ml, List<string> table)
+    {
+        static long Resident()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            using var process = Process.GetCurrentProcess();
+            return process.WorkingSet64;
+        }
+
+        var texts = new[] { "A first phrase to warm every engine up." };
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new SentimentRow { Text = t }));
+        long start = Resident();
+        using var float32 = Encoder(ml, InferencePrecision.Float32);
+        float32.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+        long afterFloat32 = Resident();
+        using var int8 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Int8, 1);
+        int8.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+        long afterInt8 = Resident();
+        using var onnxFloat32 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32, 1);
+        onnxFloat32.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+        long afterOnnx = Resident();
+        const double mb = 1 << 20;
+        Add(table, $"| resident memory | loaded all-MiniLM-L6-v2 | TorchSharp Float32 +{(afterFloat32 - start) / mb:F0} MB; its Int8 ONNX Runtime engine +{(afterInt8 - afterFloat32) / mb:F0} MB more; " +
+            $"its Float32 ONNX Runtime engine +{(afterOnnx - afterInt8) / mb:F0} MB more | |");
     }
 
     /// <summary>The fused and quantized nodes of each graph after ONNX Runtime's optimizer at ORT_ENABLE_EXTENDED and ORT_ENABLE_ALL.</summary>
