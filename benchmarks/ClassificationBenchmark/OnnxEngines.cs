@@ -41,7 +41,6 @@ public static class OnnxEngines
         }
         Kernels(graphs, table);
         Accuracy(graphs, texts, reference, table);
-        Memory(ml, table);
 
         // One thread count: libtorch's (OMP_NUM_THREADS), which the ONNX Runtime engine and the standalone loop use too.
         int threads = get_num_threads();
@@ -89,36 +88,37 @@ public static class OnnxEngines
     }
 
     /// <summary>
-    /// Resident memory (the process's working set after a full collection) that a loaded all-MiniLM-L6-v2 adds: float32 on TorchSharp, then
-    /// the int8 and the float32 ONNX Runtime engines made from it (each holds the float32 TorchSharp weights, which saving and switching
-    /// engines read, plus its session).
+    /// Section <c>onnx-memory</c>, run alone in its process (one process per precision, so that ONNX Runtime's own start-up is counted in
+    /// each): the resident memory (VmRSS after a full collection) that a loaded all-MiniLM-L6-v2 adds on TorchSharp float32, then what an
+    /// ONNX Runtime engine at <paramref name="precision"/> adds on top (the engine keeps the float32 TorchSharp weights, which saving,
+    /// <c>ExportToOnnx</c> and switching engines read, and adds its session).
     /// </summary>
-    private static void Memory(MLContext ml, List<string> table)
+    public static void Memory(MLContext ml, InferencePrecision precision, List<string> table)
     {
-        static long Resident()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            using var process = Process.GetCurrentProcess();
-            return process.WorkingSet64;
-        }
-
-        var texts = new[] { "A first phrase to warm every engine up." };
-        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new SentimentRow { Text = t }));
+        var data = ml.Data.LoadFromEnumerable(new[] { new SentimentRow { Text = "A first phrase to warm every engine up." } });
         long start = Resident();
         using var float32 = Encoder(ml, InferencePrecision.Float32);
         float32.Transform(data).GetColumn<float[]>("Embedding").ToArray();
-        long afterFloat32 = Resident();
-        using var int8 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Int8, 1);
-        int8.Transform(data).GetColumn<float[]>("Embedding").ToArray();
-        long afterInt8 = Resident();
-        using var onnxFloat32 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32, 1);
-        onnxFloat32.Transform(data).GetColumn<float[]>("Embedding").ToArray();
-        long afterOnnx = Resident();
+        long afterModel = Resident();
+        using var engine = float32.WithInference(InferenceEngine.OnnxRuntime, precision, 1);
+        engine.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+        long afterEngine = Resident();
         const double mb = 1 << 20;
-        Add(table, $"| resident memory | loaded all-MiniLM-L6-v2 | TorchSharp Float32 +{(afterFloat32 - start) / mb:F0} MB; its Int8 ONNX Runtime engine +{(afterInt8 - afterFloat32) / mb:F0} MB more; " +
-            $"its Float32 ONNX Runtime engine +{(afterOnnx - afterInt8) / mb:F0} MB more | |");
+        Add(table, $"| resident memory (VmRSS) | loaded all-MiniLM-L6-v2 | TorchSharp Float32 model +{(afterModel - start) / mb:F0} MB; " +
+            $"its {precision} ONNX Runtime engine +{(afterEngine - afterModel) / mb:F0} MB on top (total {(afterEngine - start) / mb:F0} MB) | |");
+    }
+
+    /// <summary>VmRSS of this process (Linux) after a full collection, in bytes; the working set elsewhere.</summary>
+    private static long Resident()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        const string status = "/proc/self/status";
+        if (File.Exists(status) && File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) is { } line)
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
     }
 
     /// <summary>The fused and quantized nodes of each graph after ONNX Runtime's optimizer at ORT_ENABLE_EXTENDED and ORT_ENABLE_ALL.</summary>
