@@ -14,17 +14,15 @@ public sealed class InferenceEngineContractTests
 {
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<TransformerTask> Tasks() => [.. TaskRegistry.All.Select(d => d.Task)];
-
     [Theory]
-    [MemberData(nameof(Tasks))]
+    [MemberData(nameof(TaskContractTests.Tasks), MemberType = typeof(TaskContractTests))]
     public void OnnxRuntime_Transform_and_PredictionEngine_equal_TorchSharp_float32_or_refuse_naming_the_task(TransformerTask task)
     {
         var ml = new MLContext(seed: 1);
         var (options, data) = ContractSamples.For(ml, task);
         using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
         Assert.Equal(InferenceEngine.TorchSharp, model.InferenceEngine);
-        var expected = EngineOutputs.Read(model.Transform(data), model.OutputColumnNames);
+        var expected = OutputRows.Read(model.Transform(data), model.OutputColumnNames);
 
         if (TaskRegistry.Get(task).OnnxRuntimeUnsupported is not null)
         {
@@ -42,7 +40,7 @@ public sealed class InferenceEngineContractTests
         using var onnx = model.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32, threadCount: 1);
         Assert.Equal(InferenceEngine.OnnxRuntime, onnx.InferenceEngine);
         Assert.Equal(model.OutputColumnNames, onnx.OutputColumnNames);
-        OutputAssert.SameRows(expected, EngineOutputs.Read(onnx.Transform(data), onnx.OutputColumnNames), Tolerance);
-        OutputAssert.SameRows(expected, EngineOutputs.RowByRow(onnx, data), Tolerance);
+        OutputAssert.SameRows(expected, OutputRows.Read(onnx.Transform(data), onnx.OutputColumnNames), Tolerance);
+        OutputAssert.SameRows(expected, OutputRows.RowByRow(onnx, data), Tolerance);
     }
 }

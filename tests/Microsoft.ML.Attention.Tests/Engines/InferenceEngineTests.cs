@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.ML.Attention.OnnxRuntime;
 using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tests.Export;
@@ -124,12 +125,12 @@ public sealed class InferenceEngineTests
 
         Assert.Equal(InferenceEngine.OnnxRuntime, onnx.InferenceEngine);
         Assert.Equal(Entries(torchPath), Entries(onnxPath));
-        var expected = EngineOutputs.Read(torch.Transform(data), torch.OutputColumnNames);
+        var expected = OutputRows.Read(torch.Transform(data), torch.OutputColumnNames);
         using var loaded = (TransformerTextTransformer)new MLContext(seed: 2).Model.Load(onnxPath, out _);
         Assert.Equal(InferenceEngine.TorchSharp, loaded.InferenceEngine);
         using var switched = loaded.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32);
         Assert.Equal(InferenceEngine.OnnxRuntime, switched.InferenceEngine);
-        OutputAssert.SameRows(expected, EngineOutputs.Read(switched.Transform(data), switched.OutputColumnNames), 1e-4);
+        OutputAssert.SameRows(expected, OutputRows.Read(switched.Transform(data), switched.OutputColumnNames), 1e-4);
         Directory.Delete(folder, recursive: true);
     }
 
@@ -146,7 +147,7 @@ public sealed class InferenceEngineTests
         using var loaded = (TransformerTextTransformer)new MLContext(seed: 2).Model.Load(path, out _);
 
         Assert.Equal((InferenceEngine.OnnxRuntime, InferencePrecision.Int8), (loaded.InferenceEngine, loaded.InferencePrecision));
-        OutputAssert.SameRows(EngineOutputs.Read(int8.Transform(data), int8.OutputColumnNames), EngineOutputs.Read(loaded.Transform(data), loaded.OutputColumnNames), 1e-6);
+        OutputAssert.SameRows(OutputRows.Read(int8.Transform(data), int8.OutputColumnNames), OutputRows.Read(loaded.Transform(data), loaded.OutputColumnNames), 1e-6);
         File.Delete(path);
     }
 
@@ -165,6 +166,21 @@ public sealed class InferenceEngineTests
         Assert.Throws<ObjectDisposedException>(() => original.WithInference(InferenceEngine.TorchSharp, InferencePrecision.Float32));
         Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 1e-4);
         Assert.Equal("threadCount", Assert.Throws<ArgumentOutOfRangeException>(() => derived.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32, -1)).ParamName);
+    }
+
+    [Fact]
+    public void WithOnnxRuntimeGraph_scores_the_fused_graph_within_1e_4_of_TorchSharp_and_the_int8_graph_at_Int8()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(TinyModels.YelpRows(24));
+        using var model = ml.Transforms.AttentionEncoder(Tiny(maxSteps: 2)).Fit(data);
+        using var fused = model.WithOnnxRuntimeGraph(OnnxRuntimeGraph.Fused, threadCount: 1);
+        using var int8 = model.WithOnnxRuntimeGraph(OnnxRuntimeGraph.Int8);
+
+        Assert.Equal((InferenceEngine.OnnxRuntime, InferencePrecision.Float32), (fused.InferenceEngine, fused.InferencePrecision));
+        Assert.Equal((InferenceEngine.OnnxRuntime, InferencePrecision.Int8), (int8.InferenceEngine, int8.InferencePrecision));
+        OutputAssert.SameRows(OutputRows.Read(model.Transform(data), model.OutputColumnNames), OutputRows.Read(fused.Transform(data), fused.OutputColumnNames), 1e-4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.WithOnnxRuntimeGraph((OnnxRuntimeGraph)9));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
-namespace Microsoft.ML.Attention.Tests.Engines;
+namespace Microsoft.ML.Attention.Tests;
 
 /// <summary>Output columns read as text (<c>ColumnText</c>), from a data view or row by row through the mapper PredictionEngine uses.</summary>
-internal static class EngineOutputs
+internal static class OutputRows
 {
     public static List<string[]> Read(IDataView output, IReadOnlyList<string> names)
     {
