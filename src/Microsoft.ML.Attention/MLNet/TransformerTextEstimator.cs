@@ -19,7 +19,7 @@ namespace Microsoft.ML.Attention;
 /// | Output columns (QuestionAnswering) | input columns `Question`, `Context` (text); `Answer` (text), `AnswerStart` (`Int32`), `Score` (`Single`) |
 /// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
 /// | Exportable to ONNX | Yes: `TransformerTextTransformer.ExportToOnnx` (the network; tokenization stays in .NET) |
-/// | NuGet package | Microsoft.ML.Attention |
+/// | NuGet package | Microsoft.ML.Attention (and Microsoft.ML.Attention.OnnxRuntime for `InferenceEngine.OnnxRuntime`) |
 /// ]]></format>
 /// Create it with <c>mlContext.Transforms.AttentionEncoder(...)</c>.
 /// </remarks>

@@ -106,7 +106,7 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// switched to ONNX Runtime, or to int8. Outputs, columns, batching and tokenization are those of this transformer; the saved
     /// <c>.zip</c> of either is the same except for the precision, which is saved (the engine is not). The two share the float32 weights,
     /// which are released when both are disposed; each owns its own engine (ONNX Runtime session, bfloat16 copy). With ONNX Runtime the
-    /// network is exported in memory and a session opened here (for all-MiniLM-L6-v2, about a second).
+    /// network is exported in memory and a session opened here.
     /// </summary>
     /// <param name="engine">The engine; <see cref="InferenceEngine.Automatic"/> picks the faster one for <paramref name="precision"/>.</param>
     /// <param name="precision">The number format: <see cref="InferencePrecision.Int8"/> on ONNX Runtime only, <see cref="InferencePrecision.BFloat16"/> on TorchSharp only.</param>
