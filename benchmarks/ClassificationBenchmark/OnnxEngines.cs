@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attention.OnnxRuntime;
+using Microsoft.ML.Attention.Persistence.Export;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -39,6 +40,14 @@ public static class OnnxEngines
                 graphs[graph] = OnnxRuntimeForward.ExportModel(exporter, graph);
             reference = exporter.Transform(data).GetColumn<float[]>("Embedding").ToArray();
         }
+        // Before/after of the packed query/key/value product (OnnxExportOptions.PackedProjections) in the same run: the three-product forms.
+        var separate = new OnnxExportOptions(Fused: true, PackedProjections: false);
+        byte[] fusedSeparate, int8Separate;
+        using (var exporter = Encoder(ml, InferencePrecision.Float32))
+        {
+            fusedSeparate = OnnxEngineModel.Build(exporter.Model.Network, exporter.Model.Config, exporter.Spec.WriteOnnxOutputs, OnnxEngineGraph.Fused, separate);
+            int8Separate = OnnxEngineModel.Build(exporter.Model.Network, exporter.Model.Config, exporter.Spec.WriteOnnxOutputs, OnnxEngineGraph.Int8, separate);
+        }
         Kernels(graphs, table);
         Accuracy(graphs, texts, reference, table);
 
@@ -67,6 +76,13 @@ public static class OnnxEngines
             methods.Add(($"standalone ONNX Runtime loop (OnnxRuntimeForward), {graph} graph", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
                 () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
         }
+        using var fusedSeparateForward = new OnnxRuntimeForward(fusedSeparate, threads);
+        using var int8SeparateForward = new OnnxRuntimeForward(int8Separate, threads);
+        foreach (var (name, forward) in new[] { ("Fused", fusedSeparateForward), ("Int8", int8SeparateForward) })
+        {
+            methods.Add(($"standalone ONNX Runtime loop, {name} graph with three query/key/value products (before packing)", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
+                () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
+        }
         var best = new double[methods.Count];
         for (int round = 0; round < Rounds; round++)
         {
@@ -82,7 +98,7 @@ public static class OnnxEngines
         double torchFloat32 = best[0], torchBf16 = best[1], engine = best[2], fused = best[3], int8 = best[4], standalone = best[5];
         Add(table, $"| {threads} | ratios | engine Float32 / standalone standard {engine / standalone:F2}x (goal 0.95x); engine fused / engine standard {fused / engine:F2}x (goal 1.25x); " +
             $"engine Int8 / standalone standard Float32 {int8 / standalone:F2}x (goal 2.5x, moonshot 3.5x); bf16 Transform / standalone standard Float32 {torchBf16 / standalone:F2}x (goal 1.3x); " +
-            $"engine Float32 / TorchSharp Float32 {engine / torchFloat32:F2}x | |");
+            $"engine Float32 / TorchSharp Float32 {engine / torchFloat32:F2}x; packed / three query-key-value products: fused {best[6] / best[8]:F2}x, int8 {best[7] / best[9]:F2}x | |");
         foreach (var forward in forwards.Values)
             forward.Dispose();
     }

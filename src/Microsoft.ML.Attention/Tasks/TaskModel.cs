@@ -45,9 +45,13 @@ internal abstract class TaskModel : IDisposable
     /// </summary>
     public TaskModel Share()
     {
-        if (Interlocked.Increment(ref _owners) <= 1)
-            throw new ObjectDisposedException(nameof(TaskModel));
-        return this;
+        // Compare-and-swap, so that a model whose last owner is disposing it is never revived.
+        for (int owners = Volatile.Read(ref _owners); owners > 0; owners = Volatile.Read(ref _owners))
+        {
+            if (Interlocked.CompareExchange(ref _owners, owners + 1, owners) == owners)
+                return this;
+        }
+        throw new ObjectDisposedException(nameof(TaskModel));
     }
 
     /// <summary>Releases this owner's hold; the last one releases the network's tensors.</summary>
