@@ -29,6 +29,8 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     private const string InferenceStream = "Inference.bin";
 
     private readonly IHost _host;
+    private readonly IHostEnvironment _env;          // WithInference makes its transformers in the same environment
+    private readonly InferenceSettings _settings;
     private readonly ITaskScorer _scorer;
     private bool _disposed;
 
@@ -54,9 +56,6 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     {
         TrainingResult = trained.Training;
     }
-
-    private readonly IHostEnvironment _env;
-    private readonly InferenceSettings _settings;
 
     internal TaskModel Model { get; }
 
