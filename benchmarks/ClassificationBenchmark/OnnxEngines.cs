@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Attention.OnnxRuntime;
+using Microsoft.ML.Attention.Persistence.Export;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -10,10 +11,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Attention.Benchmarks;
 
 /// <summary>
-/// The engines for all-MiniLM-L6-v2 in one run (section <c>onnx-engines</c>): TorchSharp Transform in float32 and bfloat16, and
-/// <see cref="OnnxRuntimeForward"/> on the standard export, the fused export and the int8 graph; rows/s at 1 and 2 threads (batches of
-/// 32 sorted by length within windows of 8 batches, as Transform batches; tokenization included), single-row latency p50/p99, the
-/// issue's ratios, the fused kernels left after ONNX Runtime's optimizer, and int8's cosine to float32.
+/// The engines for all-MiniLM-L6-v2 in one run (section <c>onnx-engines</c>): Transform on TorchSharp in float32 and bfloat16 and on the
+/// ONNX Runtime engine (<see cref="InferenceEngine.OnnxRuntime"/>: standard float32, fused float32, int8), and the standalone
+/// <see cref="OnnxRuntimeForward"/> loop on the same exported graphs; rows/s at libtorch's thread count (batches of 32 sorted by length
+/// within windows of 8 batches, as Transform batches; tokenization included), single-row latency p50/p99 over every phrase
+/// (PredictionEngine, one-row batches for the loop), the ratios, resident memory, the fused kernels left after ONNX Runtime's
+/// optimizer, and int8's cosine to float32.
 /// </summary>
 public static class OnnxEngines
 {
@@ -37,49 +40,101 @@ public static class OnnxEngines
                 graphs[graph] = OnnxRuntimeForward.ExportModel(exporter, graph);
             reference = exporter.Transform(data).GetColumn<float[]>("Embedding").ToArray();
         }
+        // Before/after of the packed query/key/value product (OnnxExportOptions.PackedProjections) in the same run: the three-product forms.
+        var separate = new OnnxExportOptions(Fused: true, PackedProjections: false);
+        byte[] fusedSeparate, int8Separate;
+        using (var exporter = Encoder(ml, InferencePrecision.Float32))
+        {
+            fusedSeparate = OnnxEngineModel.Build(exporter.Model.Network, exporter.Model.Config, exporter.Spec.WriteOnnxOutputs, OnnxEngineGraph.Fused, separate);
+            int8Separate = OnnxEngineModel.Build(exporter.Model.Network, exporter.Model.Config, exporter.Spec.WriteOnnxOutputs, OnnxEngineGraph.Int8, separate);
+        }
         Kernels(graphs, table);
         Accuracy(graphs, texts, reference, table);
 
-        int original = get_num_threads();
-        foreach (int threads in new[] { 1, 2 })
+        // One thread count: libtorch's (OMP_NUM_THREADS), which the ONNX Runtime engine and the standalone loop use too.
+        int threads = get_num_threads();
+        using var float32 = Encoder(ml, InferencePrecision.Float32);
+        using var bfloat16 = Encoder(ml, InferencePrecision.BFloat16);
+        using var engineFloat32 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32, threads);
+        using var engineFused = float32.WithOnnxRuntimeGraph(OnnxRuntimeGraph.Fused, threads);
+        using var engineInt8 = float32.WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Int8, threads);
+        var forwards = graphs.ToDictionary(g => g.Key, g => new OnnxRuntimeForward(g.Value, threads));
+        var tokenizer = float32.Tokenizer;
+        int maxLength = float32.Config.MaxSequenceLength;
+        var methods = new List<(string Name, Func<double> Rate, Func<double[]> Latencies)>();
+        foreach (var (name, transformer) in new[]
         {
-            set_num_threads(threads);
-            using var float32 = Encoder(ml, InferencePrecision.Float32);
-            using var bfloat16 = Encoder(ml, InferencePrecision.BFloat16);
-            var forwards = graphs.ToDictionary(g => g.Key, g => new OnnxRuntimeForward(g.Value, threads));
-            var tokenizer = float32.Tokenizer;
-            int maxLength = float32.Config.MaxSequenceLength;
-            var methods = new List<(string Name, Func<double> Rate, Func<double[]> Latencies)>
-            {
-                ("TorchSharp Transform, Float32", () => Rate(texts, () => float32.Transform(data).GetColumn<float[]>("Embedding").ToArray()),
-                    () => EngineLatencies(ml, float32, texts)),
-                ("TorchSharp Transform, BFloat16", () => Rate(texts, () => bfloat16.Transform(data).GetColumn<float[]>("Embedding").ToArray()),
-                    () => EngineLatencies(ml, bfloat16, texts)),
-            };
-            foreach (var (graph, forward) in forwards)
-            {
-                methods.Add(($"OnnxRuntimeForward, {graph} graph", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
-                    () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
-            }
-            var best = new double[methods.Count];
-            for (int round = 0; round < Rounds; round++)
-            {
-                for (int m = 0; m < methods.Count; m++)
-                    best[m] = Math.Max(best[m], methods[m].Rate());
-            }
-            for (int m = 0; m < methods.Count; m++)
-            {
-                var latencies = methods[m].Latencies();
-                Array.Sort(latencies);
-                Add(table, $"| {threads} | {methods[m].Name} | {best[m]:F0} rows/s | p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms |");
-            }
-            double standard = best[2];
-            Add(table, $"| {threads} | ratios | fused / standard {best[3] / standard:F2}x (goal 1.25x); int8 / standard {best[4] / standard:F2}x (goal 2.5x, moonshot 3.5x); " +
-                $"bf16 Transform / standard {best[1] / standard:F2}x (goal 1.3x); standard / float32 Transform {standard / best[0]:F2}x | |");
-            foreach (var forward in forwards.Values)
-                forward.Dispose();
+            ("Transform, TorchSharp, Float32", float32), ("Transform, TorchSharp, BFloat16", bfloat16),
+            ("Transform, OnnxRuntime engine, Float32 (standard graph)", engineFloat32), ("Transform, OnnxRuntime engine, Float32 fused graph", engineFused),
+            ("Transform, OnnxRuntime engine, Int8", engineInt8),
+        })
+        {
+            methods.Add((name, () => Rate(texts, () => transformer.Transform(data).GetColumn<float[]>("Embedding").ToArray()), () => EngineLatencies(ml, transformer, texts)));
         }
-        set_num_threads(original);
+        foreach (var (graph, forward) in forwards)
+        {
+            methods.Add(($"standalone ONNX Runtime loop (OnnxRuntimeForward), {graph} graph", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
+                () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
+        }
+        using var fusedSeparateForward = new OnnxRuntimeForward(fusedSeparate, threads);
+        using var int8SeparateForward = new OnnxRuntimeForward(int8Separate, threads);
+        foreach (var (name, forward) in new[] { ("Fused", fusedSeparateForward), ("Int8", int8SeparateForward) })
+        {
+            methods.Add(($"standalone ONNX Runtime loop, {name} graph with three query/key/value products (before packing)", () => Rate(texts, () => Embed(forward, tokenizer, maxLength, texts)),
+                () => ForwardLatencies(forward, tokenizer, maxLength, texts)));
+        }
+        var best = new double[methods.Count];
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int m = 0; m < methods.Count; m++)
+                best[m] = Math.Max(best[m], methods[m].Rate());
+        }
+        for (int m = 0; m < methods.Count; m++)
+        {
+            var latencies = methods[m].Latencies();
+            Array.Sort(latencies);
+            Add(table, $"| {threads} | {methods[m].Name} | {best[m]:F0} rows/s | p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms |");
+        }
+        double torchFloat32 = best[0], torchBf16 = best[1], engine = best[2], fused = best[3], int8 = best[4], standalone = best[5];
+        Add(table, $"| {threads} | ratios | engine Float32 / standalone standard {engine / standalone:F2}x (goal 0.95x); engine fused / engine standard {fused / engine:F2}x (goal 1.25x); " +
+            $"engine Int8 / standalone standard Float32 {int8 / standalone:F2}x (goal 2.5x, moonshot 3.5x); bf16 Transform / standalone standard Float32 {torchBf16 / standalone:F2}x (goal 1.3x); " +
+            $"engine Float32 / TorchSharp Float32 {engine / torchFloat32:F2}x; packed / three query-key-value products: fused {best[6] / best[8]:F2}x, int8 {best[7] / best[9]:F2}x | |");
+        foreach (var forward in forwards.Values)
+            forward.Dispose();
+    }
+
+    /// <summary>
+    /// Section <c>onnx-memory</c>, run alone in its process (one process per precision, so that ONNX Runtime's own start-up is counted in
+    /// each): the resident memory (VmRSS after a full collection) that a loaded all-MiniLM-L6-v2 adds on TorchSharp float32, then what an
+    /// ONNX Runtime engine at <paramref name="precision"/> adds on top (the engine keeps the float32 TorchSharp weights, which saving,
+    /// <c>ExportToOnnx</c> and switching engines read, and adds its session).
+    /// </summary>
+    public static void Memory(MLContext ml, InferencePrecision precision, List<string> table)
+    {
+        var data = ml.Data.LoadFromEnumerable(new[] { new SentimentRow { Text = "A first phrase to warm every engine up." } });
+        long start = Resident();
+        using var float32 = Encoder(ml, InferencePrecision.Float32);
+        float32.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+        long afterModel = Resident();
+        using var engine = float32.WithInference(InferenceEngine.OnnxRuntime, precision, 1);
+        engine.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+        long afterEngine = Resident();
+        const double mb = 1 << 20;
+        Add(table, $"| resident memory (VmRSS) | loaded all-MiniLM-L6-v2 | TorchSharp Float32 model +{(afterModel - start) / mb:F0} MB; " +
+            $"its {precision} ONNX Runtime engine +{(afterEngine - afterModel) / mb:F0} MB on top (total {(afterEngine - start) / mb:F0} MB) | |");
+    }
+
+    /// <summary>VmRSS of this process (Linux) after a full collection, in bytes; the working set elsewhere.</summary>
+    private static long Resident()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        const string status = "/proc/self/status";
+        if (File.Exists(status) && File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) is { } line)
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
     }
 
     /// <summary>The fused and quantized nodes of each graph after ONNX Runtime's optimizer at ORT_ENABLE_EXTENDED and ORT_ENABLE_ALL.</summary>

@@ -3,7 +3,9 @@
 //   sections: yelp, sst2, sst2-mlm (from scratch / self-pretrained; the default set), yelp-pretrained, yelp-embeddings,
 //   sst2-pretrained (from the imported all-MiniLM-L6-v2), encoder-speed (Transform rows/s against ONNX Runtime),
 //   onnx-parity (ExportToOnnx: ONNX Runtime vs Transform, re-import), onnx-speed (the exported all-MiniLM-L6-v2 under ONNX Runtime vs Transform),
-//   onnx-engines (TorchSharp fp32/bf16 and OnnxRuntimeForward on the standard, fused and int8 graphs: rows/s, latency, ratios, kernels, int8 cosine),
+//   onnx-engines (Transform on TorchSharp fp32/bf16 and on the ONNX Runtime engine fp32/fused/int8, and the standalone OnnxRuntimeForward loop on
+//   the standard, fused and int8 graphs: rows/s, latency, ratios, kernels, int8 cosine), onnx-memory (resident memory of a loaded model and its ONNX Runtime engine at
+//   --memory-precision Int8|Float32; run it alone, once per precision),
 //   onnx-profile (ONNX Runtime's per-operator kernel time for each graph, one thread);
 //   --sst2-rows: SST-2 training phrases for the transformer runs (default 20000);
 //   --progress: print training progress lines (every 100 steps of the pretrained runs);
@@ -69,6 +71,9 @@ if (sections.Contains("onnx-speed"))
 
 if (sections.Contains("onnx-engines"))
     OnnxEngines.Run(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);
+
+if (sections.Contains("onnx-memory"))
+    OnnxEngines.Memory(ml, args.SkipWhile(a => a != "--memory-precision").Skip(1).Select(Enum.Parse<InferencePrecision>).DefaultIfEmpty(InferencePrecision.Int8).First(), table);
 
 if (sections.Contains("onnx-profile"))
     OnnxEngines.Profile(ml, Datasets.Sst2("train").Take(1000).Select(r => r.Text).ToArray(), table);

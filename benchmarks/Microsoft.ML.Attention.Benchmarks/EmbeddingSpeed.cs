@@ -87,7 +87,7 @@ internal static class EmbeddingSpeed
                 network.load_state_dict(source.state_dict());
         }
         network.eval();
-        return new TransformerTextTransformer(ml, spec.Bind(config, tokenizer, network, CPU), inferenceBatchSize: 32, precision);
+        return new TransformerTextTransformer(ml, spec.Bind(config, tokenizer, network, CPU), inferenceBatchSize: 32, InferenceSettings.OnTorchSharp(precision));
     }
 
     private static (double BestSeconds, float[][] Embeddings) Measure(TransformerTextTransformer transformer, IDataView data)

@@ -1,5 +1,6 @@
 using Microsoft.ML.Attention.Persistence;
 using Microsoft.ML.Attention.Persistence.Export;
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -15,7 +16,7 @@ namespace Microsoft.ML.Attention.OnnxRuntime;
 /// TorchSharp float32 CPU tensor (IOBinding), so a scorer reads the same tensors as from the TorchSharp network. Thread-safe: each
 /// <see cref="Run"/> binds its own inputs and outputs.
 /// </summary>
-public sealed class OnnxRuntimeForward : IDisposable
+public sealed class OnnxRuntimeForward : IDisposable, IExportedForward
 {
     private static readonly Dictionary<string, Func<EncodedBatch, long[]>> Inputs = new()
     {
@@ -85,14 +86,16 @@ public sealed class OnnxRuntimeForward : IDisposable
         ArgumentNullException.ThrowIfNull(transformer);
         if (!Enum.IsDefined(graph))
             throw new ArgumentOutOfRangeException(nameof(graph), graph, $"{nameof(OnnxRuntimeGraph)} is Standard, Fused or Int8.");
-        var form = graph switch
-        {
-            OnnxRuntimeGraph.Fused => OnnxEngineGraph.Fused,
-            OnnxRuntimeGraph.Int8 => OnnxEngineGraph.Int8,
-            _ => OnnxEngineGraph.Standard,
-        };
-        return OnnxEngineModel.Build(transformer.Model.Network, transformer.Model.Config, transformer.Spec.WriteOnnxOutputs, form);
+        return OnnxEngineModel.Build(transformer.Model.Network, transformer.Model.Config, transformer.Spec.WriteOnnxOutputs, EngineGraph(graph));
     }
+
+    /// <summary>The exporter's form for <paramref name="graph"/>.</summary>
+    internal static OnnxEngineGraph EngineGraph(OnnxRuntimeGraph graph) => graph switch
+    {
+        OnnxRuntimeGraph.Fused => OnnxEngineGraph.Fused,
+        OnnxRuntimeGraph.Int8 => OnnxEngineGraph.Int8,
+        _ => OnnxEngineGraph.Standard,
+    };
 
     /// <summary>Runs the model on <paramref name="batch"/>.</summary>
     /// <param name="batch">Token ids, mask and types, [B, T] (right-padded, as <see cref="BatchEncoder"/> writes them).</param>

@@ -8,6 +8,8 @@ using System.Runtime.CompilerServices;
 
 // The benchmark programs drive the internal training loop directly (nanoGPT-style random windows; see docs/performance.md).
 [assembly: InternalsVisibleTo("Microsoft.ML.Attention.Benchmarks")]
+// onnx-engines measures the int8 graph with three query/key/value products against the packed one (OnnxExportOptions.PackedProjections).
+[assembly: InternalsVisibleTo("ClassificationBenchmark")]
 
 // The ONNX Runtime engine (package Microsoft.ML.Attention.OnnxRuntime) builds its models with the internal exporter (docs/scaling.md).
 [assembly: InternalsVisibleTo("Microsoft.ML.Attention.OnnxRuntime")]

@@ -66,7 +66,7 @@ public static class AttentionCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var env = EnvironmentOf(catalog);
-        return Wrap(env, EncoderImporter.Import(env, options), options.InferenceBatchSize);
+        return Wrap(env, EncoderImporter.Import(env, options), options.InferenceBatchSize, options.InferenceEngine, nameof(ImportEncoderOptions));
     }
 
     /// <summary>
@@ -314,11 +314,12 @@ public static class AttentionCatalog
     }
 
     // An imported model becomes a transformer; the model is released if that fails.
-    private static TransformerTextTransformer Wrap(IHostEnvironment env, TrainedTask imported, int inferenceBatchSize)
+    private static TransformerTextTransformer Wrap(IHostEnvironment env, TrainedTask imported, int inferenceBatchSize,
+        InferenceEngine engine = InferenceEngine.TorchSharp, string optionsClass = nameof(TransformerTextOptions))
     {
         try
         {
-            return new TransformerTextTransformer(env, imported, inferenceBatchSize);
+            return new TransformerTextTransformer(env, imported, inferenceBatchSize, engine, threadCount: 0, optionsClass);
         }
         catch
         {

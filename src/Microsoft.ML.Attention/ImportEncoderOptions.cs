@@ -47,6 +47,22 @@ public sealed class ImportEncoderOptions
     /// <summary>Rows per forward pass in <c>Transform</c>. Default: 32.</summary>
     public int InferenceBatchSize { get; set; } = 32;
 
-    /// <summary>The number format of the forward pass in <c>Transform</c>; see <see cref="Attention.InferencePrecision"/>. Default: <see cref="InferencePrecision.Float32"/>.</summary>
+    /// <summary>
+    /// The number format of the forward pass in <c>Transform</c>; see <see cref="Attention.InferencePrecision"/> (Int8 on ONNX Runtime only:
+    /// set <see cref="InferenceEngine"/>). Default: <see cref="InferencePrecision.Float32"/>.
+    /// </summary>
     public InferencePrecision InferencePrecision { get; set; } = InferencePrecision.Float32;
+
+    /// <summary>
+    /// What runs the network in <c>Transform</c> and <c>PredictionEngine</c>: <see cref="InferenceEngine.TorchSharp"/> (libtorch),
+    /// <see cref="InferenceEngine.OnnxRuntime"/> (the network exported in memory and scored by ONNX Runtime; needs the package
+    /// <c>Microsoft.ML.Attention.OnnxRuntime</c> in the application) or <see cref="InferenceEngine.Automatic"/> (the engine measured faster for
+    /// the precision: ONNX Runtime for Float32 when the package is there, and for Int8; TorchSharp for BFloat16). Tokenization, batching and
+    /// output columns are the same on each; ONNX Runtime's outputs equal TorchSharp's float32 within 1e-4. A runtime choice: not saved
+    /// with the model (a loaded model scores with TorchSharp, or ONNX Runtime for Int8; switch it with
+    /// <see cref="TransformerTextTransformer.WithInference(InferenceEngine, InferencePrecision, int)"/>), so the saved <c>.zip</c> is the
+    /// same whichever engine is chosen. ONNX Runtime uses as many intra-op threads as libtorch (set another count with
+    /// <see cref="TransformerTextTransformer.WithInference(InferenceEngine, InferencePrecision, int)"/>). Default: <see cref="InferenceEngine.TorchSharp"/>.
+    /// </summary>
+    public InferenceEngine InferenceEngine { get; set; } = InferenceEngine.TorchSharp;
 }

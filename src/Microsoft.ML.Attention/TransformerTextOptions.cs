@@ -165,7 +165,8 @@ public sealed class TransformerTextOptions
     /// applied when <c>Fit</c> starts). The setting is process-global in libtorch: it stays in effect after <c>Fit</c> and applies to
     /// every model in the process. libtorch's default is one thread per core (or <c>OMP_NUM_THREADS</c>); when another busy process
     /// shares those cores, its threads wait on each other and training slows several-fold (docs/performance.md has the measured
-    /// figures), so give it fewer threads than cores there. A model loaded with
+    /// figures), so give it fewer threads than cores there. With <see cref="InferenceEngine.OnnxRuntime"/> it is also ONNX Runtime's intra-op
+    /// thread count (0 = libtorch's count). A model loaded with
     /// <c>mlContext.Model.Load</c> does not carry it (it describes the machine, not the model). Default: 0, which keeps libtorch's
     /// current setting.
     /// </summary>
@@ -231,11 +232,27 @@ public sealed class TransformerTextOptions
     /// The number format of the encoder's forward pass in <c>Transform</c> and <c>PredictionEngine</c> for
     /// <see cref="TransformerTask.MaskedLanguageModeling"/> (embeddings) and <see cref="TransformerTask.TextClassification"/>:
     /// <see cref="InferencePrecision.BFloat16"/> runs a bfloat16 copy of the weights (faster on CPUs with bf16 instructions, outputs
-    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>). Training is set apart by <see cref="TrainingPrecision"/>.
+    /// within bf16 rounding of float32; see <see cref="Attention.InferencePrecision"/>; TorchSharp only); <see cref="InferencePrecision.Int8"/>
+    /// quantizes the linear layers and runs on ONNX Runtime only (<see cref="InferenceEngine"/> OnnxRuntime or Automatic). Training is set
+    /// apart by <see cref="TrainingPrecision"/>.
     /// Saved with the model.
     /// Ignored by <see cref="TransformerTask.CausalLanguageModeling"/>. Default: <see cref="InferencePrecision.Float32"/>.
     /// </summary>
     public InferencePrecision InferencePrecision { get; set; } = InferencePrecision.Float32;
+
+    /// <summary>
+    /// What runs the network in <c>Transform</c> and <c>PredictionEngine</c>: <see cref="InferenceEngine.TorchSharp"/> (libtorch),
+    /// <see cref="InferenceEngine.OnnxRuntime"/> (the network exported in memory and scored by ONNX Runtime; needs the package
+    /// <c>Microsoft.ML.Attention.OnnxRuntime</c> in the application) or <see cref="InferenceEngine.Automatic"/> (the engine measured faster for
+    /// the precision: ONNX Runtime for Float32 when the package is there, and for Int8; TorchSharp for BFloat16). Tokenization, batching and
+    /// output columns are the same on each; ONNX Runtime's outputs equal TorchSharp's float32 within 1e-4. A runtime choice: not saved
+    /// with the model (a loaded model scores with TorchSharp, or ONNX Runtime for Int8; switch it with
+    /// <see cref="TransformerTextTransformer.WithInference(InferenceEngine, InferencePrecision, int)"/>), so the saved <c>.zip</c> is the
+    /// same whichever engine is chosen. ONNX Runtime uses <see cref="ThreadCount"/> intra-op threads (0 = libtorch's count). It does not score
+    /// <see cref="TransformerTask.CausalLanguageModeling"/> nor <see cref="TransformerTask.Translation"/> (asking for it there is an error;
+    /// Automatic uses TorchSharp). Checked when the estimator is created. Default: <see cref="InferenceEngine.TorchSharp"/>.
+    /// </summary>
+    public InferenceEngine InferenceEngine { get; set; } = InferenceEngine.TorchSharp;
 
     /// <summary>
     /// The columns (question, context, answer, answer start) and the windows (document stride, max answer and question lengths) of

@@ -1,4 +1,6 @@
-// Fit a tiny masked-LM encoder, save, load in a new MLContext, compare embeddings. Exit code 0 = the package works.
+// Fit a tiny masked-LM encoder, save, load in a new MLContext, compare embeddings; then switch the loaded model to the ONNX Runtime
+// engine and compare again. Exit code 0 = the package works. Without the companion package Microsoft.ML.Attention.OnnxRuntime the
+// engine switch throws the library's InvalidOperationException naming the package (the script checks that message).
 using Microsoft.ML;
 using Microsoft.ML.Attention;
 using Microsoft.ML.Attention.Modeling;
@@ -30,7 +32,14 @@ var before = model.Transform(data).GetColumn<float[]>("Embedding").ToArray();
 var after = reloaded.Transform(data).GetColumn<float[]>("Embedding").ToArray();
 bool identical = before.Zip(after).All(p => p.First.SequenceEqual(p.Second));
 Console.WriteLine($"package consumer: {before.Length} embeddings of {before[0].Length} values, identical after reload: {identical}");
-return identical ? 0 : 1;
+if (!identical)
+    return 1;
+
+using var onnx = ((TransformerTextTransformer)reloaded).WithInference(InferenceEngine.OnnxRuntime, InferencePrecision.Float32);
+var scored = onnx.Transform(data).GetColumn<float[]>("Embedding").ToArray();
+double worst = before.Zip(scored).Max(p => p.First.Zip(p.Second).Max(v => Math.Abs((double)v.First - v.Second)));
+Console.WriteLine($"package consumer: InferenceEngine {onnx.InferenceEngine}, max |ONNX Runtime - TorchSharp| = {worst:E1}");
+return worst <= 1e-4 ? 0 : 1;
 
 internal sealed class Row
 {

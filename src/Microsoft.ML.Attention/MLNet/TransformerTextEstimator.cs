@@ -19,7 +19,7 @@ namespace Microsoft.ML.Attention;
 /// | Output columns (QuestionAnswering) | input columns `Question`, `Context` (text); `Answer` (text), `AnswerStart` (`Int32`), `Score` (`Single`) |
 /// | Output columns (TextClassification) | key label: `PredictedLabel` (key), `Score` (vector of `Single`); Boolean label: `PredictedLabel` (`Boolean`), `Score`, `Probability` (`Single`) |
 /// | Exportable to ONNX | Yes: `TransformerTextTransformer.ExportToOnnx` (the network; tokenization stays in .NET) |
-/// | NuGet package | Microsoft.ML.Attention |
+/// | NuGet package | Microsoft.ML.Attention (and Microsoft.ML.Attention.OnnxRuntime for `InferenceEngine.OnnxRuntime`) |
 /// ]]></format>
 /// Create it with <c>mlContext.Transforms.AttentionEncoder(...)</c>.
 /// </remarks>
@@ -37,6 +37,9 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         OptionsValidation.Validate(options);
         _task = TaskRegistry.Get(options.Task);
         _task.Validate(options);
+        // Before training: an engine that cannot score this task or precision (or is not in the application) fails now, not after Fit.
+        EngineSelection.Resolve(options.InferenceEngine, _task.OnnxRuntimeUnsupported is null ? options.InferencePrecision : InferencePrecision.Float32,
+            options.Task, nameof(TransformerTextOptions));
         _options = options;
         using var channel = _host.Start("Options");
         foreach (string message in IgnoredOptions.Find(options, _task))
@@ -58,7 +61,16 @@ public sealed class TransformerTextEstimator : IEstimator<TransformerTextTransfo
         using var session = new FitSession(_host, _options, channel, exitGuard.Token, initial?.Model);
         try
         {
-            return new TransformerTextTransformer(_host, _task.Fit(session, input), _options.InferenceBatchSize);
+            var trained = _task.Fit(session, input);
+            try
+            {
+                return new TransformerTextTransformer(_host, trained, _options.InferenceBatchSize, _options.InferenceEngine, _options.ThreadCount, nameof(TransformerTextOptions));
+            }
+            catch
+            {
+                trained.Model.Dispose();
+                throw;
+            }
         }
         catch (OperationCanceledException) when (exitGuard.ProcessIsExiting)
         {

@@ -29,20 +29,30 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     private const string InferenceStream = "Inference.bin";
 
     private readonly IHost _host;
+    private readonly IHostEnvironment _env;          // WithInference makes its transformers in the same environment
+    private readonly InferenceSettings _settings;
     private readonly ITaskScorer _scorer;
     private bool _disposed;
 
-    internal TransformerTextTransformer(IHostEnvironment env, TaskModel model, int inferenceBatchSize, InferencePrecision inferencePrecision)
+    /// <summary>A transformer over <paramref name="model"/> (which it owns from then on; the caller disposes it when this throws).</summary>
+    /// <param name="env">The host environment.</param>
+    /// <param name="model">The trained, imported or loaded model.</param>
+    /// <param name="inferenceBatchSize">Rows per forward pass.</param>
+    /// <param name="settings">Precision, engine (TorchSharp or OnnxRuntime: resolved, see <see cref="EngineSelection"/>) and threads.</param>
+    internal TransformerTextTransformer(IHostEnvironment env, TaskModel model, int inferenceBatchSize, InferenceSettings settings)
     {
         _host = env.Register(nameof(TransformerTextTransformer));
+        _env = env;
         Model = model;
         InferenceBatchSize = inferenceBatchSize;
-        InferencePrecision = inferencePrecision;
-        _scorer = model.CreateScorer(inferencePrecision);
+        _settings = settings;
+        _scorer = model.CreateScorer(settings);
     }
 
-    internal TransformerTextTransformer(IHostEnvironment env, TrainedTask trained, int inferenceBatchSize)
-        : this(env, trained.Model, inferenceBatchSize, trained.Precision)
+    /// <summary>The result of <c>Fit</c> or an import, scoring with <paramref name="engine"/> (resolved here).</summary>
+    internal TransformerTextTransformer(IHostEnvironment env, TrainedTask trained, int inferenceBatchSize, InferenceEngine engine, int threadCount, string optionsClass)
+        : this(env, trained.Model, inferenceBatchSize,
+            new InferenceSettings(trained.Precision, EngineSelection.Resolve(engine, trained.Precision, trained.Model.Task, optionsClass), threadCount))
     {
         TrainingResult = trained.Training;
     }
@@ -80,7 +90,53 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     /// The number format of the encoder's forward pass in <see cref="Transform"/> (the encoder tasks; generation runs in float32); see
     /// <see cref="TransformerTextOptions.InferencePrecision"/>. Saved with the model.
     /// </summary>
-    public InferencePrecision InferencePrecision { get; }
+    public InferencePrecision InferencePrecision => _settings.Precision;
+
+    /// <summary>
+    /// The engine that runs the network in <see cref="Transform"/> and <c>PredictionEngine</c>: <see cref="InferenceEngine.TorchSharp"/> or
+    /// <see cref="InferenceEngine.OnnxRuntime"/> (what <see cref="InferenceEngine.Automatic"/> chose). Not saved with the model: a loaded model
+    /// scores with TorchSharp (ONNX Runtime for an <see cref="InferencePrecision.Int8"/> model); change it with
+    /// <see cref="WithInference(InferenceEngine, InferencePrecision, int)"/>.
+    /// </summary>
+    public InferenceEngine InferenceEngine => _settings.Engine;
+
+    /// <summary>
+    /// A transformer over the same network that scores with <paramref name="engine"/> at <paramref name="precision"/>, e.g. a loaded model
+    /// switched to ONNX Runtime, or to int8. Outputs, columns, batching and tokenization are those of this transformer; the saved
+    /// <c>.zip</c> of either is the same except for the precision, which is saved (the engine is not). The two share the float32 weights,
+    /// which are released when both are disposed; each owns its own engine (ONNX Runtime session, bfloat16 copy). With ONNX Runtime the
+    /// network is exported in memory and a session opened here.
+    /// </summary>
+    /// <param name="engine">The engine; <see cref="InferenceEngine.Automatic"/> picks the faster one for <paramref name="precision"/>.</param>
+    /// <param name="precision">The number format: <see cref="InferencePrecision.Int8"/> on ONNX Runtime only, <see cref="InferencePrecision.BFloat16"/> on TorchSharp only.</param>
+    /// <param name="threadCount">ONNX Runtime's intra-op threads; 0 (default) = as many as libtorch uses. TorchSharp ignores it (its threads are process-wide: <see cref="TransformerTextOptions.ThreadCount"/>).</param>
+    /// <returns>A new transformer; dispose it as well as this one.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An undefined value, a negative <paramref name="threadCount"/>, or a precision the engine does not run.</exception>
+    /// <exception cref="NotSupportedException">ONNX Runtime asked for a task it does not score (generation, translation); the message names the task.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime needed and the package Microsoft.ML.Attention.OnnxRuntime is not in the application.</exception>
+    public TransformerTextTransformer WithInference(InferenceEngine engine, InferencePrecision precision, int threadCount = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        const string method = nameof(TransformerTextTransformer) + "." + nameof(WithInference);
+        OptionChecks.Require(threadCount >= 0, method, nameof(threadCount), threadCount, "must be 0 (libtorch's thread count) or positive");
+        return WithSettings(new InferenceSettings(precision, EngineSelection.Resolve(engine, precision, Task, method), threadCount));
+    }
+
+    /// <summary>A transformer over the same network with <paramref name="settings"/> (resolved already); see <see cref="WithInference"/>.</summary>
+    internal TransformerTextTransformer WithSettings(InferenceSettings settings)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var shared = Model.Share();
+        try
+        {
+            return new TransformerTextTransformer(_env, shared, InferenceBatchSize, settings);
+        }
+        catch
+        {
+            shared.Dispose();
+            throw;
+        }
+    }
 
     /// <inheritdoc/>
     public bool IsRowToRowMapper => true;
@@ -232,7 +288,8 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     }
 
     /// <summary>
-    /// Releases the network's tensors (and the bfloat16 copy of <see cref="InferencePrecision.BFloat16"/>). Afterwards every member that
+    /// Releases the network's tensors (unless a transformer made by <see cref="WithInference"/> still holds them), the bfloat16 copy of
+    /// <see cref="InferencePrecision.BFloat16"/> and the ONNX Runtime session of <see cref="InferenceEngine.OnnxRuntime"/>. Afterwards every member that
     /// runs the network (<see cref="Transform"/>, <see cref="GetOutputSchema"/>, prediction engines, <see cref="Generate"/>, saving)
     /// throws <see cref="ObjectDisposedException"/>; a second call does nothing. Data views returned by <see cref="Transform"/> before must
     /// not be read afterwards.
@@ -355,7 +412,10 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
                 r => ModelStreams.LoadNetwork(model.Network, r, ModelStreams.NetworkStream)), ModelStreams.NetworkStream);
             model.Network.to(device);
             model.Network.eval();
-            return new TransformerTextTransformer(env, model, batchSize, precision);
+            // The engine is not saved: TorchSharp, the reference, except for int8, which only ONNX Runtime runs.
+            var engine = precision == InferencePrecision.Int8 ? InferenceEngine.OnnxRuntime : InferenceEngine.TorchSharp;
+            return new TransformerTextTransformer(env, model, batchSize,
+                new InferenceSettings(precision, EngineSelection.Resolve(engine, precision, task, nameof(TransformerTextTransformer)), 0));
         }
         catch
         {

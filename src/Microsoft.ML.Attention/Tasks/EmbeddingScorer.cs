@@ -1,4 +1,5 @@
 using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Persistence.Export;
 using Microsoft.ML.Attention.Tokenization;
 using Microsoft.ML.Data;
 using TorchSharp;
@@ -8,8 +9,9 @@ namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// What every embedding scorer shares: one text column in, one float vector of the model dimension out (the column <c>ImportEncoder</c>
-/// writes, which <c>AsEmbeddingGenerator()</c> reads). The network runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision; a
-/// subclass says how a padded batch becomes its embeddings (<see cref="Embed"/>).
+/// writes, which <c>AsEmbeddingGenerator()</c> reads). The network runs on the <see cref="InferenceNetwork{TNetwork}"/>'s engine and
+/// precision; a subclass says how a padded batch becomes its embeddings on TorchSharp (<see cref="Embed"/>), which ONNX Runtime reads
+/// from the export's <c>sentence_embedding</c>.
 /// </summary>
 /// <typeparam name="TNetwork">The task's network.</typeparam>
 internal abstract class EmbeddingScorer<TNetwork> : TaskScorer<EncodedRow> where TNetwork : nn.Module, ITaskNetwork
@@ -18,10 +20,10 @@ internal abstract class EmbeddingScorer<TNetwork> : TaskScorer<EncodedRow> where
     private readonly InferenceNetwork<TNetwork> _inference;
     private readonly VectorOutputColumn<float> _embedding;
 
-    protected EmbeddingScorer(TaskModel<TNetwork> model, string textColumnName, string outputColumnName, InferencePrecision precision)
+    protected EmbeddingScorer(TaskModel<TNetwork> model, string textColumnName, string outputColumnName, InferenceSettings settings)
     {
         _model = model;
-        _inference = model.ForInference(precision);
+        _inference = model.ForInference(settings);
         _embedding = new VectorOutputColumn<float>(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, model.Config.ModelDimension));
         InputColumns = TextColumns([textColumnName]);
         OutputColumns = [_embedding];
@@ -49,10 +51,13 @@ internal abstract class EmbeddingScorer<TNetwork> : TaskScorer<EncodedRow> where
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var network = _inference.Network;
-            network.eval();
-            var (ids, mask) = BatchEncoder.Pad(batch, _model.Tokenizer.Special.Pad).ToTensors(_model.Device); // [B, T]
-            embeddings = Embed(network, ids, mask).cpu().data<float>().ToArray();                              // [B * D]
+            var padded = BatchEncoder.Pad(batch, _model.Tokenizer.Special.Pad);
+            var vectors = _inference.Forward(padded, network =>
+            {
+                var (ids, mask) = padded.ToTensors(_model.Device); // [B, T]
+                return [Embed(network, ids, mask)];
+            }, OnnxHeadWriter.SentenceEmbeddingOutput)[0];        // [B, D]
+            embeddings = vectors.cpu().data<float>().ToArray();   // [B * D]
         }
         for (int b = 0; b < batch.Count; b++)
             _embedding.Set(output, outputRows[b], embeddings.AsSpan(b * dimension, dimension).ToArray());

@@ -29,6 +29,12 @@ internal interface ITaskDefinition
     {
     }
 
+    /// <summary>
+    /// Why the ONNX Runtime engine (<see cref="InferenceEngine.OnnxRuntime"/>) does not score this task, as a sentence; null (default)
+    /// when its scorer runs through the task's ONNX export (<see cref="TaskSpec.WriteOnnxOutputs"/>).
+    /// </summary>
+    string? OnnxRuntimeUnsupported => null;
+
     /// <summary>The input schema plus the task's output columns (the <see cref="InputColumns"/> are already checked).</summary>
     SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options);
 

@@ -33,13 +33,35 @@ internal abstract class TaskModel : IDisposable
     /// <summary>The encoder/decoder stack that every task network shares (part of <see cref="Network"/>).</summary>
     public abstract TransformerBackbone Backbone { get; }
 
-    /// <summary>The scorer that fills the task's output columns, at <paramref name="precision"/> where the task supports it.</summary>
-    public abstract ITaskScorer CreateScorer(InferencePrecision precision);
+    /// <summary>The scorer that fills the task's output columns, on the engine and at the precision of <paramref name="settings"/> where the task supports it.</summary>
+    public abstract ITaskScorer CreateScorer(InferenceSettings settings);
 
     /// <summary>Writes the network's weights (always from the CPU).</summary>
     public void SaveNetwork(BinaryWriter writer) => ModelStreams.SaveNetwork(Network, Device, writer);
 
-    public void Dispose() => Network.Dispose();
+    /// <summary>
+    /// One more owner of this model (a transformer made from another by <c>WithInference</c> shares its network): the network is released
+    /// when the last owner disposes it.
+    /// </summary>
+    public TaskModel Share()
+    {
+        // Compare-and-swap, so that a model whose last owner is disposing it is never revived.
+        for (int owners = Volatile.Read(ref _owners); owners > 0; owners = Volatile.Read(ref _owners))
+        {
+            if (Interlocked.CompareExchange(ref _owners, owners + 1, owners) == owners)
+                return this;
+        }
+        throw new ObjectDisposedException(nameof(TaskModel));
+    }
+
+    /// <summary>Releases this owner's hold; the last one releases the network's tensors.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Decrement(ref _owners) == 0)
+            Network.Dispose();
+    }
+
+    private int _owners = 1;
 
     private protected abstract torch.nn.Module UntypedNetwork { get; }
 }
@@ -64,10 +86,10 @@ internal sealed class TaskModel<TNetwork> : TaskModel where TNetwork : torch.nn.
 
     public override TransformerBackbone Backbone => Network.Backbone;
 
-    public override ITaskScorer CreateScorer(InferencePrecision precision) => _spec.CreateScorer(this, precision);
+    public override ITaskScorer CreateScorer(InferenceSettings settings) => _spec.CreateScorer(this, settings);
 
-    /// <summary>The network at <paramref name="precision"/>: itself for float32, a bfloat16 copy otherwise (owned by the result).</summary>
-    public InferenceNetwork<TNetwork> ForInference(InferencePrecision precision) => new(this, _spec, precision);
+    /// <summary>The network as <paramref name="settings"/> ask: itself for float32, a bfloat16 copy, or an ONNX Runtime session (owned by the result).</summary>
+    public InferenceNetwork<TNetwork> ForInference(InferenceSettings settings) => new(this, _spec, settings);
 
     private protected override torch.nn.Module UntypedNetwork => Network;
 }

@@ -43,8 +43,11 @@ internal abstract class TaskSpec<TNetwork> : TaskSpec where TNetwork : torch.nn.
     /// <summary>The task's network with fresh weights.</summary>
     public abstract TNetwork CreateNetwork(TransformerConfig config);
 
-    /// <summary>The scorer of <paramref name="model"/> at <paramref name="precision"/> (where the task supports it; generation runs in float32).</summary>
-    public abstract ITaskScorer CreateScorer(TaskModel<TNetwork> model, InferencePrecision precision);
+    /// <summary>
+    /// The scorer of <paramref name="model"/> on the engine and at the precision of <paramref name="settings"/> (where the task supports
+    /// them; generation runs in float32 on TorchSharp, see <see cref="ITaskDefinition.OnnxRuntimeUnsupported"/>).
+    /// </summary>
+    public abstract ITaskScorer CreateScorer(TaskModel<TNetwork> model, InferenceSettings settings);
 
     public sealed override TaskModel CreateModel(TransformerConfig config, TextTokenizer tokenizer, torch.Device device) =>
         Bind(config, tokenizer, CreateNetwork(config), device);

@@ -45,7 +45,7 @@ public class TaskContractTests
         var ml = new MLContext(seed: 1);
         var (options, data) = ContractSamples.For(ml, task);
         using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
-        var expected = Outputs(model.Transform(data), model.OutputColumnNames);
+        var expected = OutputRows.Read(model.Transform(data), model.OutputColumnNames);
         string path = Path.Combine(Directory.CreateTempSubdirectory("mlattention-contract").FullName, task + ".zip");
         ml.Model.Save(model, data.Schema, path);
 
@@ -66,15 +66,9 @@ public class TaskContractTests
         var ml = new MLContext(seed: 1);
         var (options, data) = ContractSamples.For(ml, task);
         using var model = ml.Transforms.AttentionEncoder(options).Fit(data);
-        var expected = Outputs(model.Transform(data), model.OutputColumnNames);
+        var expected = OutputRows.Read(model.Transform(data), model.OutputColumnNames);
 
-        var mapper = model.GetRowToRowMapper(data.Schema);
-        var columns = model.OutputColumnNames.Select(name => mapper.OutputSchema[name]).ToArray();
-        using var cursor = data.GetRowCursor(data.Schema);
-        using var row = mapper.GetRow(cursor, columns);
-        var actual = new List<string[]>();
-        while (cursor.MoveNext())
-            actual.Add(columns.Select(c => ColumnText.Read(row, c)).ToArray());
+        var actual = OutputRows.RowByRow(model, data);
 
         // One row alone is padded differently from a batch: equal up to float rounding.
         OutputAssert.SameRows(expected, actual, tolerance: 1e-5);
@@ -134,15 +128,5 @@ public class TaskContractTests
         }
         var missing = TaskRegistry.All.Select(d => d.Task).Where(t => !covered.Contains(t)).ToList();
         Assert.True(missing.Count == 0, $"No committed saved-model fixture for: {string.Join(", ", missing)} (add one to {nameof(SavedModelFixture)}.{nameof(SavedModelFixture.All)}).");
-    }
-
-    private static List<string[]> Outputs(IDataView output, IReadOnlyList<string> names)
-    {
-        var columns = names.Select(name => output.Schema[name]).ToArray();
-        using var cursor = output.GetRowCursor(columns);
-        var rows = new List<string[]>();
-        while (cursor.MoveNext())
-            rows.Add(columns.Select(c => ColumnText.Read(cursor, c)).ToArray());
-        return rows;
     }
 }

@@ -3,25 +3,28 @@ using PublicApiGenerator;
 namespace Microsoft.ML.Attention.Tests.PublicApi;
 
 /// <summary>
-/// The library's public surface, compared with the committed <c>Microsoft.ML.Attention.approved.txt</c>: any change of the public
-/// API shows up in review as a change of that file. After a deliberate change, copy the <c>.received.txt</c> this test writes over
-/// the approved file.
+/// The public surface of the library and of its companion package Microsoft.ML.Attention.OnnxRuntime, each compared with its committed
+/// <c>&lt;assembly&gt;.approved.txt</c>: any change of the public API shows up in review as a change of that file. After a deliberate
+/// change, copy the <c>.received.txt</c> this test writes over the approved file.
 /// </summary>
 public class PublicApiTests
 {
-    [Fact]
-    public void Public_api_matches_the_approved_snapshot()
+    public static TheoryData<string> Assemblies() => [typeof(TransformerTextEstimator).Assembly.GetName().Name!, typeof(OnnxRuntime.OnnxRuntimeScoring).Assembly.GetName().Name!];
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void Public_api_matches_the_approved_snapshot(string assemblyName)
     {
         string folder = System.IO.Path.Combine(TestData.RepoRoot, "tests", "Microsoft.ML.Attention.Tests", "PublicApi");
-        string approvedPath = System.IO.Path.Combine(folder, "Microsoft.ML.Attention.approved.txt");
-        string receivedPath = System.IO.Path.Combine(folder, "Microsoft.ML.Attention.received.txt");
+        string approvedPath = System.IO.Path.Combine(folder, assemblyName + ".approved.txt");
+        string receivedPath = System.IO.Path.Combine(folder, assemblyName + ".received.txt");
         var options = new ApiGeneratorOptions
         {
             // The generator skips namespaces under "Microsoft" and "System" by default; this library's are all under Microsoft.ML.
             DenyNamespacePrefixes = [],
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
         };
-        string received = Normalize(typeof(TransformerTextEstimator).Assembly.GeneratePublicApi(options));
+        string received = Normalize(System.Reflection.Assembly.Load(assemblyName).GeneratePublicApi(options));
         string approved = File.Exists(approvedPath) ? Normalize(File.ReadAllText(approvedPath)) : "";
 
         if (received == approved)

@@ -95,16 +95,18 @@ internal sealed partial class OnnxBackboneWriter
     }
 
     /// <summary>
-    /// The query, key and value projections as three <c>MatMul</c>s over [B, T, D] (weights transposed to [D, H Dh]; each one large
-    /// product over every token), ONNX Runtime's <c>MultiHeadAttention</c> (their biases, the raw [B, T] int32 key mask, the causal mask,
+    /// The query, key and value projections over [B, T, D] as one <c>MatMul</c> split in three (<see cref="OnnxExportOptions.PackedProjections"/>)
+    /// or as three <c>MatMul</c>s (weights transposed to [D, H Dh]); each one large product over every token. Then ONNX Runtime's <c>MultiHeadAttention</c> (their biases, the raw [B, T] int32 key mask, the causal mask,
     /// softmax and the head merge), then the output projection's <c>MatMul</c>. Returns the projection without its bias [B, T, D] and
     /// the bias (null without biases), which the following <c>SkipLayerNormalization</c> adds.
     /// </summary>
     private (string Output, string? Bias) FusedAttention(string x, string module, string mask, bool causal)
     {
         long width = _config.HeadCount * _config.HeadDimension;
-        var weights = _weights.BackboneTransposedParts(module + "qkv_proj.weight", [width, width, width]); // [D, H Dh] each
-        var projected = weights.Select(w => _graph.Node("MatMul", [x, w])).ToArray(); // [B, T, H Dh] each
+        var projected = _packedProjections
+            ? _graph.Node("Split", [_graph.Node("MatMul", [x, _weights.BackboneTransposed(module + "qkv_proj.weight")!]), _graph.Int64s(width, width, width)], 3,
+                Attribute("axis", -1L)) // [B, T, 3 H Dh] → [B, T, H Dh] each
+            : _weights.BackboneTransposedParts(module + "qkv_proj.weight", [width, width, width]).Select(w => _graph.Node("MatMul", [x, w])).ToArray(); // [B, T, H Dh] each
         var attended = _graph.ContribNode("MultiHeadAttention",
             [projected[0], projected[1], projected[2], _weights.Backbone(module + "qkv_proj.bias") ?? "", mask],
             Attribute("num_heads", (long)_config.HeadCount), Attribute("unidirectional", causal ? 1L : 0L), Attribute("mask_filter_value", MaskFilterValue)); // [B, T, H Dh]

@@ -30,6 +30,7 @@ internal sealed partial class OnnxBackboneWriter
     private readonly TransformerConfig _config;
     private readonly Dictionary<long, string> _headShapes = [];
     private readonly bool _fused;
+    private readonly bool _packedProjections;
     private (string Cos, string Sin)? _rotary;
 
     /// <summary>Starts the graph of <paramref name="config"/>'s backbone; call <see cref="Hidden"/> once.</summary>
@@ -45,6 +46,7 @@ internal sealed partial class OnnxBackboneWriter
         _weights = weights;
         _config = config;
         _fused = (options ?? OnnxExportOptions.Standard).Fused && CanFuse(config);
+        _packedProjections = (options ?? OnnxExportOptions.Standard).PackedProjections;
         Batch = graph.Node("Shape", [InputIds], Attribute("start", 0L), Attribute("end", 1L)); // [1]: B
         Length = graph.Node("Shape", [InputIds], Attribute("start", 1L), Attribute("end", 2L)); // [1]: T
     }

@@ -25,9 +25,11 @@ internal static class OnnxEngineModel
     /// <param name="config">Its backbone's config.</param>
     /// <param name="writeOutputs">The task's outputs (its spec's <c>WriteOnnxOutputs</c>).</param>
     /// <param name="graph">Standard, fused or int8.</param>
-    public static byte[] Build(TorchSharp.torch.nn.Module network, Modeling.TransformerConfig config, Action<OnnxHeadWriter> writeOutputs, OnnxEngineGraph graph)
+    /// <param name="fused">How the fused and int8 forms are written; null = <see cref="OnnxExportOptions.OnnxRuntimeFused"/>.</param>
+    public static byte[] Build(TorchSharp.torch.nn.Module network, Modeling.TransformerConfig config, Action<OnnxHeadWriter> writeOutputs, OnnxEngineGraph graph,
+        OnnxExportOptions? fused = null)
     {
-        var model = OnnxExporter.Build(network, config, writeOutputs, graph == OnnxEngineGraph.Standard ? OnnxExportOptions.Standard : OnnxExportOptions.OnnxRuntimeFused);
+        var model = OnnxExporter.Build(network, config, writeOutputs, graph == OnnxEngineGraph.Standard ? OnnxExportOptions.Standard : fused ?? OnnxExportOptions.OnnxRuntimeFused);
         return (graph == OnnxEngineGraph.Int8 ? OnnxDynamicQuantizer.Quantize(model) : model).ToByteArray();
     }
 }

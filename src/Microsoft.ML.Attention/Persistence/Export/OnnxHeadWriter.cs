@@ -17,6 +17,9 @@ internal sealed class OnnxHeadWriter
     /// <summary>The name of the dynamic sequence axis.</summary>
     public const string SequenceAxis = "sequence";
 
+    /// <summary>The pooled (optionally normalized) sentence embedding output [batch, D] of the embedding tasks.</summary>
+    public const string SentenceEmbeddingOutput = "sentence_embedding";
+
     internal OnnxHeadWriter(OnnxGraphBuilder graph, OnnxBackboneWriter backbone, OnnxWeights weights, TransformerConfig config)
     {
         Graph = graph;
@@ -55,7 +58,7 @@ internal sealed class OnnxHeadWriter
             var norm = Graph.Node("ReduceL2", [pooled], Attribute("axes", new long[] { 1 }), Attribute("keepdims", 1L)); // [B, 1]
             pooled = Graph.Node("Div", [pooled, Graph.Node("Max", [norm, Graph.Float(1e-12f)])]);
         }
-        Output("sentence_embedding", pooled, perToken: false, Config.ModelDimension);
+        Output(SentenceEmbeddingOutput, pooled, perToken: false, Config.ModelDimension);
     }
 
     /// <summary><see cref="Pooling.Pool"/>: [B, T, D] → [B, D].</summary>

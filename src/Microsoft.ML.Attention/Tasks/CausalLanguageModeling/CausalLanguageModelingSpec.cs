@@ -34,8 +34,8 @@ internal sealed class CausalLanguageModelingSpec : TaskSpec<CausalLanguageModel>
     /// <summary>The task's network: a <see cref="CausalLanguageModel"/> with fresh weights.</summary>
     public override CausalLanguageModel CreateNetwork(TransformerConfig config) => new(config);
 
-    /// <summary>Generation runs in float32 whatever <paramref name="precision"/> is.</summary>
-    public override ITaskScorer CreateScorer(TaskModel<CausalLanguageModel> model, InferencePrecision precision) =>
+    /// <summary>Generation runs in float32 on TorchSharp whatever <paramref name="settings"/> ask (EngineSelection never gives it ONNX Runtime).</summary>
+    public override ITaskScorer CreateScorer(TaskModel<CausalLanguageModel> model, InferenceSettings settings) =>
         new CausalLanguageModelingScorer(model, this);
 
     /// <summary>

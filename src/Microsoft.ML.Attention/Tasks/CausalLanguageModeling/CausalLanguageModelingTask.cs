@@ -21,6 +21,9 @@ internal sealed class CausalLanguageModelingTask : ITaskDefinition
         nameof(TransformerTextOptions.ValidationSet),
     };
 
+    public string? OnnxRuntimeUnsupported =>
+        "generation is a decoding loop with a key/value cache, and the export writes the logits of a whole sequence without past keys and values.";
+
     public SchemaShape GetOutputSchema(IExceptionContext host, SchemaShape inputSchema, TransformerTextOptions options)
     {
         string output = options.OutputColumnName ?? DefaultOutputColumnName;

@@ -19,6 +19,8 @@ internal static class EncoderImporter
         Check(options.InferenceBatchSize > 0, nameof(options.InferenceBatchSize), options.InferenceBatchSize, "must be positive");
         Check(Enum.IsDefined(options.Pooling), nameof(options.Pooling), options.Pooling, "is not a defined value");
         Check(Enum.IsDefined(options.InferencePrecision), nameof(options.InferencePrecision), options.InferencePrecision, "is not a defined value");
+        // The engine is checked before the weights are read (seconds for a real encoder).
+        EngineSelection.Resolve(options.InferenceEngine, options.InferencePrecision, TransformerTask.MaskedLanguageModeling, nameof(ImportEncoderOptions));
 
         var device = DeviceSelection.Resolve(TransformerDevice.Automatic);
         var (config, tokenizer, network) = PretrainedEncoder.LoadModel(options.ModelPath, options.VocabularyPath, options.LowerCase, options.MaxSequenceLength,

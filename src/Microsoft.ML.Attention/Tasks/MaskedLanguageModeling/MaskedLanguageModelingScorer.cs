@@ -8,8 +8,8 @@ namespace Microsoft.ML.Attention.Tasks;
 /// Sentence embeddings: the backbone's last hidden states pooled over the real tokens, one float vector per row. The backbone runs at
 /// the <see cref="InferenceNetwork{TNetwork}"/>'s precision; pooling is float32.
 /// </summary>
-internal sealed class MaskedLanguageModelingScorer(TaskModel<MaskedLanguageModel> model, MaskedLanguageModelingSpec spec, InferencePrecision precision)
-    : EmbeddingScorer<MaskedLanguageModel>(model, spec.TextColumnName, spec.OutputColumnName, precision)
+internal sealed class MaskedLanguageModelingScorer(TaskModel<MaskedLanguageModel> model, MaskedLanguageModelingSpec spec, InferenceSettings settings)
+    : EmbeddingScorer<MaskedLanguageModel>(model, spec.TextColumnName, spec.OutputColumnName, settings)
 {
     protected override Tensor Embed(MaskedLanguageModel network, Tensor ids, Tensor mask)
     {

@@ -31,8 +31,8 @@ internal sealed class MaskedLanguageModelingSpec : TaskSpec<MaskedLanguageModel>
     /// <summary>The task's network: a <see cref="MaskedLanguageModel"/> with fresh weights.</summary>
     public override MaskedLanguageModel CreateNetwork(TransformerConfig config) => new(config);
 
-    public override ITaskScorer CreateScorer(TaskModel<MaskedLanguageModel> model, InferencePrecision precision) =>
-        new MaskedLanguageModelingScorer(model, this, precision);
+    public override ITaskScorer CreateScorer(TaskModel<MaskedLanguageModel> model, InferenceSettings settings) =>
+        new MaskedLanguageModelingScorer(model, this, settings);
 
     // *** Binary format ***
     // string: text column name

@@ -97,6 +97,15 @@ internal sealed class QuestionAnsweringPacker
     /// <param name="device">Where the tensors go.</param>
     public (Tensor Ids, Tensor Mask, Tensor Types) Tensors(IReadOnlyList<(PackedQuestion Row, int Window)> windows, Device device)
     {
+        var batch = Batch(windows);
+        var (ids, mask) = batch.ToTensors(device);
+        return (ids, mask, batch.TokenTypeIdsToTensor(device));
+    }
+
+    /// <summary>The windows as a padded batch [B, T] (T the longest window): ids, attention mask and token types (1 = context and its Eos).</summary>
+    /// <param name="windows">(row, window index) pairs.</param>
+    public EncodedBatch Batch(IReadOnlyList<(PackedQuestion Row, int Window)> windows)
+    {
         int length = windows.Max(w => w.Row.WindowLength(w.Window));
         var ids = new long[windows.Count * length];
         var mask = new long[ids.Length];
@@ -119,7 +128,6 @@ internal sealed class QuestionAnsweringPacker
             Array.Fill(mask, 1L, at, end + 1);
             Array.Fill(types, 1L, at + row.ContextOffset, count + 1);
         }
-        long[] shape = [windows.Count, length];
-        return (tensor(ids, shape, int64, device), tensor(mask, shape, int64, device), tensor(types, shape, int64, device));
+        return new EncodedBatch(windows.Count, length, ids, mask, types, [.. windows.Select(w => w.Row.WindowLength(w.Window))], truncatedRowCount: 0);
     }
 }

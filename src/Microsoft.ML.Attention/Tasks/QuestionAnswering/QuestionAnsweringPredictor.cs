@@ -1,4 +1,5 @@
 using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,7 +45,19 @@ internal static class QuestionAnsweringPredictor
     /// <param name="topCount">Distinct answers per row.</param>
     /// <param name="cancellationToken">Checked before each forward pass (a long context is many passes).</param>
     public static QuestionAnsweringPrediction[] Predict(SpanExtractor network, QuestionAnsweringPacker packer, int maxAnswerLength,
-        IReadOnlyList<(PackedQuestion Packed, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1, CancellationToken cancellationToken = default)
+        IReadOnlyList<(PackedQuestion Packed, string Context)> rows, int windowsPerBatch, Device device, int topCount = 1, CancellationToken cancellationToken = default) =>
+        Predict(batch => Forward(network, batch, device), packer, maxAnswerLength, rows, windowsPerBatch, topCount, cancellationToken);
+
+    /// <summary>As above, with the forward pass given: the scorer's runs on its inference engine.</summary>
+    /// <param name="forward">A padded batch of windows [B, T] → start and end logits [B, T] (any float format, any device).</param>
+    /// <param name="packer">The packer the rows were packed with (it makes the window batches).</param>
+    /// <param name="maxAnswerLength">The most tokens of an answer.</param>
+    /// <param name="rows">Each row packed, with its context.</param>
+    /// <param name="windowsPerBatch">Windows per forward pass.</param>
+    /// <param name="topCount">Distinct answers per row.</param>
+    /// <param name="cancellationToken">Checked before each forward pass (a long context is many passes).</param>
+    public static QuestionAnsweringPrediction[] Predict(Func<EncodedBatch, (Tensor Start, Tensor End)> forward, QuestionAnsweringPacker packer, int maxAnswerLength,
+        IReadOnlyList<(PackedQuestion Packed, string Context)> rows, int windowsPerBatch, int topCount, CancellationToken cancellationToken)
     {
         var packed = rows.Select(r => r.Packed).ToArray();
         if (Array.FindIndex(packed, p => p.ExceedsWindowLimit) is var tooLong and >= 0)
@@ -65,9 +78,9 @@ internal static class QuestionAnsweringPredictor
                 cancellationToken.ThrowIfCancellationRequested();    // the token a Transform cursor captured when it was created
                 using var scope = NewDisposeScope();
                 var chunk = windows.Skip(at).Take(windowsPerBatch).ToList();
-                var (ids, mask, types) = packer.Tensors(chunk.Select(w => (packed[w.Row], w.Window)).ToList(), device);   // [B, T]
-                var (start, end) = Forward(network, ids, mask, types);                                                   // [B, T]
-                int length = (int)ids.shape[1];
+                var batch = packer.Batch(chunk.Select(w => (packed[w.Row], w.Window)).ToList());   // [B, T]
+                var (start, end) = forward(batch);                                                  // [B, T]
+                int length = batch.SequenceLength;
                 float[] starts = start.to(float32).cpu().data<float>().ToArray();   // [B * T]
                 float[] ends = end.to(float32).cpu().data<float>().ToArray();       // [B * T]
                 for (int b = 0; b < chunk.Count; b++)
@@ -117,4 +130,11 @@ internal static class QuestionAnsweringPredictor
     /// <summary>Start and end logits [B, T] of packed windows; token types reach only a backbone that has token-type embeddings.</summary>
     public static (Tensor Start, Tensor End) Forward(SpanExtractor network, Tensor ids, Tensor mask, Tensor types) =>
         network.forward(ids, mask, network.Backbone.Config.TokenTypeCount > 0 ? types : null);
+
+    /// <summary>Start and end logits [B, T] of a padded batch of windows, on <paramref name="device"/>.</summary>
+    public static (Tensor Start, Tensor End) Forward(SpanExtractor network, EncodedBatch batch, Device device)
+    {
+        var (ids, mask) = batch.ToTensors(device);   // [B, T]
+        return network.forward(ids, mask, network.Backbone.Config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(device) : null);
+    }
 }

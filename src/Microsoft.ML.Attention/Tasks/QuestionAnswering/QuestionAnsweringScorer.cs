@@ -7,7 +7,8 @@ namespace Microsoft.ML.Attention.Tasks;
 /// Question-answering outputs: <c>Answer</c> (text, a substring of the context), <c>AnswerStart</c> (Int32 character offset in the
 /// context) and <c>Score</c> (Single: start logit + end logit of the best span over all windows; NaN for an empty question or context),
 /// and with <see cref="QuestionAnsweringSpec.TopAnswerCount"/> above 1 the top answers as vectors. Each row is packed into its windows
-/// once; the span extractor runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision.
+/// once; the span extractor runs on the <see cref="InferenceNetwork{TNetwork}"/>'s engine and precision (ONNX Runtime reads the
+/// export's <c>start_logits</c> and <c>end_logits</c>).
 /// </summary>
 internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packed, string Context)>
 {
@@ -22,7 +23,7 @@ internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packe
     private readonly VectorOutputColumn<int>? _topStarts;
     private readonly VectorOutputColumn<float>? _topScores;
 
-    public QuestionAnsweringScorer(TaskModel<SpanExtractor> model, QuestionAnsweringSpec spec, InferencePrecision precision)
+    public QuestionAnsweringScorer(TaskModel<SpanExtractor> model, QuestionAnsweringSpec spec, InferenceSettings settings)
     {
         _model = model;
         _spec = spec;
@@ -42,7 +43,7 @@ internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packe
         {
             OutputColumns = [_answer, _answerStart, _score];
         }
-        _inference = model.ForInference(precision);
+        _inference = model.ForInference(settings);
     }
 
     public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
@@ -57,11 +58,8 @@ internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packe
     protected override void ScoreBatch(IReadOnlyList<(PackedQuestion Packed, string Context)> batch, ScoredRows output, IReadOnlyList<int> outputRows,
         CancellationToken cancellationToken)
     {
-        var network = _inference.Network;
-        network.eval();
         int top = _spec.TopAnswerCount;
-        var predictions = QuestionAnsweringPredictor.Predict(network, _packer, _spec.MaxAnswerLength, batch, Math.Max(1, batch.Count),
-            _model.Device, top, cancellationToken);
+        var predictions = QuestionAnsweringPredictor.Predict(Forward, _packer, _spec.MaxAnswerLength, batch, Math.Max(1, batch.Count), top, cancellationToken);
         for (int b = 0; b < batch.Count; b++)
         {
             var p = predictions[b];
@@ -76,6 +74,17 @@ internal sealed class QuestionAnsweringScorer : TaskScorer<(PackedQuestion Packe
                 _topScores!.Set(output, row, Padded(p.Top!, top, a => a.Score, float.NaN));
             }
         }
+    }
+
+    // One batch of windows on the scorer's engine: the export's start and end logits, [B, T] each.
+    private (TorchSharp.torch.Tensor Start, TorchSharp.torch.Tensor End) Forward(Tokenization.EncodedBatch windows)
+    {
+        var logits = _inference.Forward(windows, network =>
+        {
+            var (start, end) = QuestionAnsweringPredictor.Forward(network, windows, _model.Device);
+            return [start, end];
+        }, QuestionAnsweringSpec.StartLogitsOutput, QuestionAnsweringSpec.EndLogitsOutput);
+        return (logits[0], logits[1]);
     }
 
     // The top answers' values, padded to the column's length.

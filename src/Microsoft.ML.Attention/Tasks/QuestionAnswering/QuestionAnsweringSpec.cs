@@ -16,6 +16,9 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
     public const string TopAnswersColumnName = "TopAnswers";
     public const string TopAnswerStartsColumnName = "TopAnswerStarts";
     public const string TopScoresColumnName = "TopScores";
+
+    /// <summary>The ONNX outputs [batch, sequence]: each token's logit of starting and of ending the answer, which the scorer reads on either engine.</summary>
+    public const string StartLogitsOutput = "start_logits", EndLogitsOutput = "end_logits";
     public const int MaxTopAnswerCount = 100;
 
     public QuestionAnsweringSpec(string questionColumnName, string contextColumnName, int documentStride, int maxAnswerLength, int maxQuestionLength,
@@ -54,8 +57,8 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
     /// <summary>The task's network with fresh weights.</summary>
     public override SpanExtractor CreateNetwork(TransformerConfig config) => new(config);
 
-    public override ITaskScorer CreateScorer(TaskModel<SpanExtractor> model, InferencePrecision precision) =>
-        new QuestionAnsweringScorer(model, this, precision);
+    public override ITaskScorer CreateScorer(TaskModel<SpanExtractor> model, InferenceSettings settings) =>
+        new QuestionAnsweringScorer(model, this, settings);
 
     /// <summary>The packer of rows into windows of <paramref name="maxLength"/> tokens (the model's sequence length).</summary>
     public QuestionAnsweringPacker CreatePacker(TextTokenizer tokenizer, int maxLength) =>
@@ -72,8 +75,8 @@ internal sealed class QuestionAnsweringSpec : TaskSpec<SpanExtractor>
         var logits = backbone.Linear(backbone.Hidden(causal: false, readTokenTypes: true), writer.Weights.Get("qa_outputs.weight"), writer.Weights.Get("qa_outputs.bias")); // [B*T, 2]
         var startEnd = graph.Node("Split", [logits, graph.Int64s(1, 1)], 2, OnnxGraphBuilder.Attribute("axis", 1L)); // [B*T, 1] each
         var shape = graph.Node("Concat", [backbone.Batch, backbone.Length], OnnxGraphBuilder.Attribute("axis", 0L));
-        writer.Output("start_logits", graph.Node("Reshape", [startEnd[0], shape]), perToken: true);
-        writer.Output("end_logits", graph.Node("Reshape", [startEnd[1], shape]), perToken: true);
+        writer.Output(StartLogitsOutput, graph.Node("Reshape", [startEnd[0], shape]), perToken: true);
+        writer.Output(EndLogitsOutput, graph.Node("Reshape", [startEnd[1], shape]), perToken: true);
     }
 
     // *** Binary format ***

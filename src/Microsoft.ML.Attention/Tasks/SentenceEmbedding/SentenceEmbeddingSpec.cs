@@ -28,7 +28,7 @@ internal sealed class SentenceEmbeddingSpec : TaskSpec<SentenceEncoder>
     /// <summary>The task's network: a <see cref="SentenceEncoder"/> with fresh weights (state-dict keys <c>backbone.*</c> only).</summary>
     public override SentenceEncoder CreateNetwork(TransformerConfig config) => new(config, Pooling, Normalize);
 
-    public override ITaskScorer CreateScorer(TaskModel<SentenceEncoder> model, InferencePrecision precision) => new SentenceEmbeddingScorer(model, this, precision);
+    public override ITaskScorer CreateScorer(TaskModel<SentenceEncoder> model, InferenceSettings settings) => new SentenceEmbeddingScorer(model, this, settings);
 
     /// <summary>ONNX outputs <c>last_hidden_state</c> [batch, sequence, D] and <c>sentence_embedding</c> [batch, D], as <c>ImportEncoder</c>'s models export.</summary>
     public override void WriteOnnxOutputs(OnnxHeadWriter writer) => writer.SentenceEmbedding(Pooling, Normalize);

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Attention.Tasks;
 
 /// <summary>
 /// Encode → forward for sentence-pair similarity (regression): texts or text pairs to one score each, shared by the trainer and the
-/// scorer. The regressor is a <see cref="SequenceClassifier"/> with one output; its logit is the score. The encoding is text
+/// scorer (whose forward reads the same logit, [B, 1], through <see cref="InferenceNetwork{TNetwork}.Forward"/> on either engine). The regressor is a <see cref="SequenceClassifier"/> with one output; its logit is the score. The encoding is text
 /// classification's (<see cref="TextClassificationForward"/>).
 /// </summary>
 internal static class SentenceSimilarityForward

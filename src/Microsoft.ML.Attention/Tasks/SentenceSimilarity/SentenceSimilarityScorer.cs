@@ -8,7 +8,7 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <summary>
 /// Regression output in the shape ML.NET's regression scorers give it: <c>Score</c> (<c>Single</c>, annotated
 /// <c>ScoreColumnKind = Regression</c>, <c>ScoreValueKind = Score</c>), so that <c>mlContext.Regression.Evaluate</c> reads it. The
-/// regressor runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision; the score is cast to float32.
+/// regressor runs on the <see cref="InferenceNetwork{TNetwork}"/>'s engine and precision (ONNX Runtime reads the export's <c>score</c>); the score is cast to float32.
 /// </summary>
 internal sealed class SentenceSimilarityScorer : TaskScorer<EncodedRow>
 {
@@ -17,13 +17,13 @@ internal sealed class SentenceSimilarityScorer : TaskScorer<EncodedRow>
     private readonly SentenceSimilaritySpec _spec;
     private readonly ScalarOutputColumn<float> _score;
 
-    public SentenceSimilarityScorer(TaskModel<SequenceClassifier> model, SentenceSimilaritySpec spec, InferencePrecision precision)
+    public SentenceSimilarityScorer(TaskModel<SequenceClassifier> model, SentenceSimilaritySpec spec, InferenceSettings settings)
     {
         _model = model;
         _spec = spec;
         _score = new ScalarOutputColumn<float>(SentenceSimilaritySpec.ScoreColumnName, NumberDataViewType.Single, ScoreAnnotations());
         OutputColumns = [_score];
-        _inference = model.ForInference(precision);
+        _inference = model.ForInference(settings);
     }
 
     public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
@@ -41,9 +41,10 @@ internal sealed class SentenceSimilarityScorer : TaskScorer<EncodedRow>
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var network = _inference.Network;
-            network.eval();
-            scores = SentenceSimilarityForward.Scores(network, batch, _model.Tokenizer.Special.Pad, _model.Device).to(float32).cpu().data<float>().ToArray(); // [B]
+            var padded = BatchEncoder.Pad(batch, _model.Tokenizer.Special.Pad);
+            var values = _inference.Forward(padded, network => [TextClassificationForward.Logits(network, padded, _model.Device)],
+                SentenceSimilaritySpec.ScoreOutput)[0];                      // [B, 1]
+            scores = values.squeeze(1).to(float32).cpu().data<float>().ToArray();   // [B]
         }
         for (int b = 0; b < batch.Count; b++)
             _score.Set(output, outputRows[b], scores[b]);

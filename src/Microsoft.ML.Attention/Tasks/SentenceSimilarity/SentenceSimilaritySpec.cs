@@ -11,6 +11,9 @@ internal sealed class SentenceSimilaritySpec : TaskSpec<SequenceClassifier>
 {
     public const string ScoreColumnName = "Score";
 
+    /// <summary>The ONNX output [batch, 1]: the regressor's one logit, which the scorer reads on either engine.</summary>
+    public const string ScoreOutput = "score";
+
     public SentenceSimilaritySpec(string textColumnName, string? secondTextColumnName, PoolingKind pooling)
     {
         TextColumnName = textColumnName;
@@ -29,14 +32,14 @@ internal sealed class SentenceSimilaritySpec : TaskSpec<SequenceClassifier>
     /// <summary>The task's network: a <see cref="SequenceClassifier"/> with one output and fresh weights.</summary>
     public override SequenceClassifier CreateNetwork(TransformerConfig config) => new(config, classCount: 1, Pooling);
 
-    public override ITaskScorer CreateScorer(TaskModel<SequenceClassifier> model, InferencePrecision precision) => new SentenceSimilarityScorer(model, this, precision);
+    public override ITaskScorer CreateScorer(TaskModel<SequenceClassifier> model, InferenceSettings settings) => new SentenceSimilarityScorer(model, this, settings);
 
     /// <summary>ONNX output <c>score</c> [batch, 1]: the classifier's one logit on the pooled state.</summary>
     public override void WriteOnnxOutputs(OnnxHeadWriter writer)
     {
         var pooled = writer.Pool(Pooling, writer.EncoderHidden()); // [B, D]
         var score = writer.Backbone.Linear(pooled, writer.Weights.Get("classifier.weight"), writer.Weights.Get("classifier.bias")); // [B, 1]
-        writer.Output("score", score, perToken: false, 1);
+        writer.Output(ScoreOutput, score, perToken: false, 1);
     }
 
     // *** Binary format ***

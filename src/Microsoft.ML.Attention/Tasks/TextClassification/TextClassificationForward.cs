@@ -20,10 +20,13 @@ internal static class TextClassificationForward
         BatchEncoder.EncodeRow(tokenizer, text, pair ? secondText ?? "" : null, maxLength, pair);
 
     /// <summary>The logits [B, C] of encoded rows (padded to the longest); token types reach only a backbone that has token-type embeddings.</summary>
-    public static Tensor Logits(SequenceClassifier model, IReadOnlyList<EncodedRow> rows, int padId, Device device)
+    public static Tensor Logits(SequenceClassifier model, IReadOnlyList<EncodedRow> rows, int padId, Device device) =>
+        Logits(model, BatchEncoder.Pad(rows, padId), device);
+
+    /// <summary>The logits [B, C] of a padded batch; token types reach only a backbone that has token-type embeddings.</summary>
+    public static Tensor Logits(SequenceClassifier model, EncodedBatch batch, Device device)
     {
         using var scope = NewDisposeScope();
-        var batch = BatchEncoder.Pad(rows, padId);
         var (ids, mask) = batch.ToTensors(device);                                                          // [B, T]
         var types = model.Backbone.Config.TokenTypeCount > 0 ? batch.TokenTypeIdsToTensor(device) : null;  // [B, T], 0/1 for pairs
         return model.forward(ids, mask, types).MoveToOuterDisposeScope();                                  // [B, C]

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Attention.Tasks;
 /// Classification outputs in the shape ML.NET's own scorers give them, so that the evaluators work unchanged:
 /// multiclass: <c>PredictedLabel</c> (key, with the label's key values) and <c>Score</c> (class probabilities, slot names = key values);
 /// binary: <c>PredictedLabel</c> (Boolean, logit &gt; 0), <c>Score</c> (the logit) and <c>Probability</c> (its sigmoid).
-/// The classifier runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision; the logits are cast to float32 before the softmax.
+/// The classifier runs on the <see cref="InferenceNetwork{TNetwork}"/>'s engine and precision (ONNX Runtime reads the export's <c>logits</c>); the logits are cast to float32 before the softmax.
 /// </summary>
 internal sealed class TextClassificationScorer : TaskScorer<EncodedRow>
 {
@@ -23,7 +23,7 @@ internal sealed class TextClassificationScorer : TaskScorer<EncodedRow>
     private readonly ScalarOutputColumn<float>? _probability;
     private readonly VectorOutputColumn<float>? _probabilities;
 
-    public TextClassificationScorer(TaskModel<SequenceClassifier> model, TextClassificationSpec spec, InferencePrecision precision)
+    public TextClassificationScorer(TaskModel<SequenceClassifier> model, TextClassificationSpec spec, InferenceSettings settings)
     {
         _model = model;
         _spec = spec;
@@ -50,7 +50,7 @@ internal sealed class TextClassificationScorer : TaskScorer<EncodedRow>
             _probabilities = new(TextClassificationSpec.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, label.ClassCount), score.ToAnnotations());
             OutputColumns = [_predictedKey, _probabilities];
         }
-        _inference = model.ForInference(precision);
+        _inference = model.ForInference(settings);
     }
 
     public override IReadOnlyList<TaskInputColumn> InputColumns => TextColumns(_spec.InputColumnNames);
@@ -69,9 +69,9 @@ internal sealed class TextClassificationScorer : TaskScorer<EncodedRow>
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var network = _inference.Network;
-            network.eval();
-            var values = TextClassificationForward.Logits(network, batch, _model.Tokenizer.Special.Pad, _model.Device).to(float32);  // [B, C]
+            var padded = BatchEncoder.Pad(batch, _model.Tokenizer.Special.Pad);
+            var values = _inference.Forward(padded, network => [TextClassificationForward.Logits(network, padded, _model.Device)],
+                TextClassificationSpec.LogitsOutput)[0].to(float32);   // [B, C]
             if (!_spec.Label.IsBinary)
                 values = nn.functional.softmax(values, 1);
             logits = values.cpu().data<float>().ToArray();   // [B * C]

@@ -13,6 +13,9 @@ internal sealed class TextClassificationSpec : TaskSpec<SequenceClassifier>
     public const string PredictedLabelColumnName = "PredictedLabel";
     public const string ProbabilityColumnName = "Probability";
 
+    /// <summary>The ONNX output [batch, C] of the head's logits (C = 1 for a binary label), which the scorer reads on either engine.</summary>
+    public const string LogitsOutput = "logits";
+
     public TextClassificationSpec(string textColumnName, string? secondTextColumnName, TextClassificationLabel label, PoolingKind pooling)
     {
         TextColumnName = textColumnName;
@@ -33,8 +36,8 @@ internal sealed class TextClassificationSpec : TaskSpec<SequenceClassifier>
     /// <summary>The task's network: a <see cref="SequenceClassifier"/> with fresh weights and a head of <see cref="TextClassificationLabel.HeadSize"/> outputs.</summary>
     public override SequenceClassifier CreateNetwork(TransformerConfig config) => new(config, Label.HeadSize, Pooling);
 
-    public override ITaskScorer CreateScorer(TaskModel<SequenceClassifier> model, InferencePrecision precision) =>
-        new TextClassificationScorer(model, this, precision);
+    public override ITaskScorer CreateScorer(TaskModel<SequenceClassifier> model, InferenceSettings settings) =>
+        new TextClassificationScorer(model, this, settings);
 
     /// <summary>ONNX outputs <c>logits</c> and <c>probabilities</c> [batch, C] (sigmoid of the one logit of a binary head, softmax otherwise).</summary>
     public override void WriteOnnxOutputs(OnnxHeadWriter writer)
@@ -45,7 +48,7 @@ internal sealed class TextClassificationSpec : TaskSpec<SequenceClassifier>
         var probabilities = Label.HeadSize == 1
             ? graph.Node("Sigmoid", [logits])
             : graph.Node("Softmax", [logits], OnnxGraphBuilder.Attribute("axis", 1L));
-        writer.Output("logits", logits, perToken: false, Label.HeadSize);
+        writer.Output(LogitsOutput, logits, perToken: false, Label.HeadSize);
         writer.Output("probabilities", probabilities, perToken: false, Label.HeadSize);
     }
 

@@ -139,7 +139,11 @@ internal sealed class TokenClassificationAligner
     /// <summary>Window tensors, each [B, T] int64 with T the longest window: ids and attention mask (padding is [PAD] and masked).</summary>
     /// <param name="windows">(sentence, window index) pairs.</param>
     /// <param name="device">Where the tensors go.</param>
-    public (Tensor Ids, Tensor Mask) Tensors(IReadOnlyList<(AlignedSentence Sentence, int Window)> windows, Device device)
+    public (Tensor Ids, Tensor Mask) Tensors(IReadOnlyList<(AlignedSentence Sentence, int Window)> windows, Device device) => Batch(windows).ToTensors(device);
+
+    /// <summary>The windows as a padded batch [B, T] (T the longest window): ids and attention mask, token types 0.</summary>
+    /// <param name="windows">(sentence, window index) pairs.</param>
+    public EncodedBatch Batch(IReadOnlyList<(AlignedSentence Sentence, int Window)> windows)
     {
         int length = windows.Max(w => w.Sentence.WindowLength(w.Window));
         var ids = new long[windows.Count * length];
@@ -157,8 +161,8 @@ internal sealed class TokenClassificationAligner
             ids[at + count + 1] = special.Eos;
             Array.Fill(mask, 1L, at, count + 2);
         }
-        long[] shape = [windows.Count, length];
-        return (tensor(ids, shape, int64, device), tensor(mask, shape, int64, device));
+        return new EncodedBatch(windows.Count, length, ids, mask, new long[ids.Length], [.. windows.Select(w => w.Sentence.WindowLength(w.Window))],
+            truncatedRowCount: 0);
     }
 
     /// <summary>

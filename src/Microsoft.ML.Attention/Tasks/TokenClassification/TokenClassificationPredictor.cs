@@ -1,4 +1,5 @@
 using Microsoft.ML.Attention.Modeling;
+using Microsoft.ML.Attention.Tokenization;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention.Tasks;
@@ -34,19 +35,39 @@ internal static class TokenClassificationPredictor
     /// <param name="checkAlive">Called before every batch (cancellation), or null.</param>
     /// <returns>Per sentence, one prediction per word.</returns>
     public static WordPrediction[][] Predict(TokenClassifier model, TokenClassificationAligner aligner, IReadOnlyList<AlignedSentence> sentences,
-        TokenAggregation aggregation, int batchSize, Device device, Action? checkAlive = null)
+        TokenAggregation aggregation, int batchSize, Device device, Action? checkAlive = null) =>
+        Predict(batch => Forward(model, batch, device), model.ClassCount, aligner, sentences, aggregation, batchSize, checkAlive);
+
+    /// <summary>The logits [B, T, C] of a padded batch of windows, on <paramref name="device"/>.</summary>
+    public static Tensor Forward(TokenClassifier model, EncodedBatch batch, Device device)
+    {
+        var (ids, mask) = batch.ToTensors(device);   // [B, T]
+        return model.forward(ids, mask);
+    }
+
+    /// <summary>As above, with the forward pass given (the scorer's runs on its inference engine).</summary>
+    /// <param name="forward">A padded batch of windows [B, T] → logits [B, T, C] (any float format, any device).</param>
+    /// <param name="classCount">C.</param>
+    /// <param name="aligner">The aligner that made the sentences.</param>
+    /// <param name="sentences">The aligned sentences.</param>
+    /// <param name="aggregation">How a word's sub-words are combined.</param>
+    /// <param name="batchSize">Windows per forward pass; at least 1.</param>
+    /// <param name="checkAlive">Called before every batch (cancellation), or null.</param>
+    /// <returns>Per sentence, one prediction per word.</returns>
+    public static WordPrediction[][] Predict(Func<EncodedBatch, Tensor> forward, int classCount, TokenClassificationAligner aligner, IReadOnlyList<AlignedSentence> sentences,
+        TokenAggregation aggregation, int batchSize, Action? checkAlive)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+
         var probabilities = sentences.Select(s => new float[s.Windows.Count][]).ToArray();
         var windows = sentences.SelectMany((s, i) => Enumerable.Range(0, s.Windows.Count).Select(w => (Row: i, Window: w)))
             .OrderByDescending(x => sentences[x.Row].WindowLength(x.Window)).ToList();
-        int classCount = model.ClassCount;
         using var noGrad = no_grad();
         foreach (var batch in windows.Chunk(batchSize))
         {
             checkAlive?.Invoke();
             using var scope = NewDisposeScope();
-            var (logits, _) = Forward(model, aligner, batch.Select(x => (sentences[x.Row], x.Window)).ToList(), device);   // [B, T, C]
+            var logits = forward(aligner.Batch(batch.Select(x => (sentences[x.Row], x.Window)).ToList()));                 // [B, T, C]
             var softmax = logits.to(float32).softmax(-1).cpu();                                                            // [B, T, C]
             float[] values = softmax.data<float>().ToArray();
             long length = logits.shape[1];

@@ -13,7 +13,8 @@ internal sealed record TokenClassificationInput(AlignedSentence Sentence, string
 /// Token-classification outputs, one value per word: <c>PredictedLabel</c> (a vector of keys with the label's key values, or of text) and
 /// <c>Score</c> (Single: the probability of the predicted label, aggregated over the word's sub-words); with entities, the vectors
 /// <c>Entities</c>, <c>EntityTypes</c>, <c>EntityStarts</c>, <c>EntityLengths</c> and <c>EntityScores</c>, one value per entity. An
-/// empty sentence gives empty vectors. The classifier runs at the <see cref="InferenceNetwork{TNetwork}"/>'s precision.
+/// empty sentence gives empty vectors. The classifier runs on the <see cref="InferenceNetwork{TNetwork}"/>'s engine and precision (ONNX
+/// Runtime reads the export's <c>logits</c>).
 /// </summary>
 internal sealed class TokenClassificationScorer : TaskScorer<TokenClassificationInput>
 {
@@ -30,7 +31,7 @@ internal sealed class TokenClassificationScorer : TaskScorer<TokenClassification
     private readonly VectorOutputColumn<int>? _entityLengths;
     private readonly VectorOutputColumn<float>? _entityScores;
 
-    public TokenClassificationScorer(TaskModel<TokenClassifier> model, TokenClassificationSpec spec, InferencePrecision precision)
+    public TokenClassificationScorer(TaskModel<TokenClassifier> model, TokenClassificationSpec spec, InferenceSettings settings)
     {
         _model = model;
         _spec = spec;
@@ -62,7 +63,7 @@ internal sealed class TokenClassificationScorer : TaskScorer<TokenClassification
             columns.AddRange([_entities, _entityTypes, _entityStarts, _entityLengths, _entityScores]);
         }
         OutputColumns = columns;
-        _inference = model.ForInference(precision);
+        _inference = model.ForInference(settings);
     }
 
     public override IReadOnlyList<TaskInputColumn> InputColumns => [_spec.InputColumn];
@@ -89,12 +90,11 @@ internal sealed class TokenClassificationScorer : TaskScorer<TokenClassification
     protected override void ScoreBatch(IReadOnlyList<TokenClassificationInput> batch, ScoredRows output, IReadOnlyList<int> outputRows,
         CancellationToken cancellationToken)
     {
-        var network = _inference.Network;
-        network.eval();
         var sentences = batch.Select(b => b.Sentence).ToList();
         int windows = Math.Max(1, sentences.Sum(s => s.Windows.Count));
-        var predictions = TokenClassificationPredictor.Predict(network, _aligner, sentences, _spec.Aggregation, windows, _model.Device,
-            cancellationToken.ThrowIfCancellationRequested);
+        var predictions = TokenClassificationPredictor.Predict(
+            padded => _inference.Forward(padded, network => [TokenClassificationPredictor.Forward(network, padded, _model.Device)], TokenClassificationSpec.LogitsOutput)[0],
+            _spec.Labels.Count, _aligner, sentences, _spec.Aggregation, windows, cancellationToken.ThrowIfCancellationRequested);
         var names = _spec.Labels.Names;
         for (int b = 0; b < batch.Count; b++)
         {

@@ -19,6 +19,9 @@ internal sealed class TokenClassificationSpec : TaskSpec<TokenClassifier>
     public const string EntityLengthsColumnName = "EntityLengths";
     public const string EntityScoresColumnName = "EntityScores";
 
+    /// <summary>The ONNX output [batch, sequence, C]: each token's logits, which the scorer reads on either engine.</summary>
+    public const string LogitsOutput = "logits";
+
     public TokenClassificationSpec(string wordsColumnName, bool wordsAreVector, TokenClassificationLabels labels, TagScheme tagScheme,
         TokenAggregation aggregation, int stride, bool addEntities)
     {
@@ -58,8 +61,8 @@ internal sealed class TokenClassificationSpec : TaskSpec<TokenClassifier>
 
     public override TokenClassifier CreateNetwork(TransformerConfig config) => new(config, Labels.Count);
 
-    public override ITaskScorer CreateScorer(TaskModel<TokenClassifier> model, InferencePrecision precision) =>
-        new TokenClassificationScorer(model, this, precision);
+    public override ITaskScorer CreateScorer(TaskModel<TokenClassifier> model, InferenceSettings settings) =>
+        new TokenClassificationScorer(model, this, settings);
 
     /// <summary>The aligner of words and sub-words for windows of <paramref name="maxLength"/> positions.</summary>
     public TokenClassificationAligner CreateAligner(TextTokenizer tokenizer, int maxLength) => new(tokenizer, maxLength, Stride);
@@ -73,7 +76,7 @@ internal sealed class TokenClassificationSpec : TaskSpec<TokenClassifier>
         var backbone = writer.Backbone;
         var logits = backbone.Linear(backbone.Hidden(causal: false, readTokenTypes: false), writer.Weights.Get("classifier.weight"),
             writer.Weights.Get("classifier.bias")); // [B*T, C]
-        writer.Output("logits", backbone.Unflatten(logits, Labels.Count), perToken: true, Labels.Count); // [B, T, C]
+        writer.Output(LogitsOutput, backbone.Unflatten(logits, Labels.Count), perToken: true, Labels.Count); // [B, T, C]
     }
 
     // *** Binary format ***

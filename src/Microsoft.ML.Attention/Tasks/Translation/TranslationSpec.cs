@@ -41,8 +41,8 @@ internal sealed class TranslationSpec : TaskSpec<EncoderDecoderModel>
     /// <summary>The task's network: an <see cref="EncoderDecoderModel"/> of <paramref name="config"/> on both sides, with fresh weights.</summary>
     public override EncoderDecoderModel CreateNetwork(TransformerConfig config) => new(config, ShareEmbeddings);
 
-    /// <summary>Generation runs in float32 whatever <paramref name="precision"/> is.</summary>
-    public override ITaskScorer CreateScorer(TaskModel<EncoderDecoderModel> model, InferencePrecision precision) => new TranslationScorer(model, this);
+    /// <summary>Generation runs in float32 on TorchSharp whatever <paramref name="settings"/> ask (EngineSelection never gives it ONNX Runtime).</summary>
+    public override ITaskScorer CreateScorer(TaskModel<EncoderDecoderModel> model, InferenceSettings settings) => new TranslationScorer(model, this);
 
     /// <summary>Not exported: an encoder–decoder needs two graphs (encoder, decoder step) and a decoder loop with key/value caches.</summary>
     public override void WriteOnnxOutputs(OnnxHeadWriter writer) => throw new NotSupportedException(

@@ -23,6 +23,9 @@ internal sealed class TranslationTask : ITaskDefinition
         nameof(TransformerTextOptions.ValidationSet), nameof(TransformerTextOptions.EarlyStoppingPatience),
     };
 
+    public string? OnnxRuntimeUnsupported =>
+        "it has no ONNX export (an encoder-decoder needs two graphs and a beam search with key/value caches around them).";
+
     public void Validate(TransformerTextOptions options)
     {
         var t = options.Translation;
