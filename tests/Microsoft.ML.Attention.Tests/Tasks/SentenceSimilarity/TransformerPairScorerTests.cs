@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+
 namespace Microsoft.ML.Attention.Tests.Tasks.SentenceSimilarity;
 
 /// <summary>AsPairScorer: a cross-encoder's Score for (query, candidate) pairs outside a data view, as CandidateRanker takes it.</summary>
