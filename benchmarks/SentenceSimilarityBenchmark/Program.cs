@@ -72,14 +72,16 @@ string Described(string how) =>
 if (sections.Contains("finetune"))
     DirectFineTune.Run(Bible.Split(verses, "train"), tasks, run, (task, metrics, trained) => Report(task, Described("directly"), metrics, trained));
 
+// The pipeline's training log (steps, losses, warnings) for the sections that fit through it.
+ml.Log += (_, e) =>
+{
+    if (e.Kind is Microsoft.ML.Runtime.ChannelMessageKind.Info or Microsoft.ML.Runtime.ChannelMessageKind.Warning)
+        Console.WriteLine($"  {DateTime.Now:HH:mm:ss} {e.Message}");
+};
+
 TransformerTextTransformer? biEncoder = null;
 if (sections.Contains("finetune-task"))
 {
-    ml.Log += (_, e) =>
-    {
-        if (e.Kind is Microsoft.ML.Runtime.ChannelMessageKind.Info or Microsoft.ML.Runtime.ChannelMessageKind.Warning)
-            Console.WriteLine($"  {DateTime.Now:HH:mm:ss} {e.Message}");
-    };
     string pairs = Option("--pairs", "rv1909");
     double webShare = pairs switch
     {
