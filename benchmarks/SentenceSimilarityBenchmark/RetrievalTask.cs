@@ -13,7 +13,8 @@ public sealed class RetrievalTask
         Name = name;
         Queries = [.. kept.Select(v => KeyValuePair.Create(v.Id, query(v)))];
         Corpus = [.. kept.Select(v => KeyValuePair.Create(v.Id, target(v)))];
-        Evaluator = new InformationRetrievalEvaluator(Queries, Corpus, kept.ToDictionary(v => v.Id, v => (IReadOnlyCollection<string>)[v.Id]), [1, 10, kept.Count]);
+        Relevant = kept.ToDictionary(v => v.Id, v => (IReadOnlyCollection<string>)[v.Id]);
+        Evaluator = new InformationRetrievalEvaluator(Queries, Corpus, Relevant, [1, 10, kept.Count]);
     }
 
     public string Name { get; }
@@ -21,6 +22,9 @@ public sealed class RetrievalTask
     public List<KeyValuePair<string, string>> Queries { get; }
 
     public List<KeyValuePair<string, string>> Corpus { get; }
+
+    /// <summary>Query id → its relevant corpus id (the same verse).</summary>
+    public Dictionary<string, IReadOnlyCollection<string>> Relevant { get; }
 
     public InformationRetrievalEvaluator Evaluator { get; }
 }

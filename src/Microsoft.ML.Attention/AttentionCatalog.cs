@@ -85,6 +85,23 @@ public static class AttentionCatalog
         new(transformer, ownsTransformer);
 
     /// <summary>
+    /// The <c>Score</c> of <paramref name="transformer"/>, a sentence-pair model (a cross-encoder), for (query, candidate) pairs: what
+    /// <see cref="CandidateRanker"/>'s cross-encoder methods take (<c>Rerank</c>, and <c>Rank</c> with a scoring function).
+    /// </summary>
+    /// <param name="transformer">A <see cref="TransformerTask.TextClassification"/> model with a Boolean label, or a <see cref="TransformerTask.SentenceSimilarity"/> model, fitted with <c>SecondTextColumnName</c>.</param>
+    /// <param name="ownsTransformer">Whether disposing the scorer disposes <paramref name="transformer"/>. Default: false.</param>
+    /// <exception cref="ArgumentException">The transformer does not read two text columns or writes no Single <c>Score</c> (the message names its task and columns).</exception>
+    /// <example>
+    /// <code>
+    /// using var crossEncoder = mlContext.Model.Load("reranker.zip", out _) is TransformerTextTransformer t ? t.AsPairScorer(ownsTransformer: true) : throw new InvalidDataException();
+    /// var retrieved = CandidateRanker.Rank(queryVector, corpusVectors, topK: 20);                  // the bi-encoder's top 20
+    /// var reranked = CandidateRanker.Rerank(crossEncoder.Score, query, corpusTexts, retrieved);  // indices into corpusTexts, best first
+    /// </code>
+    /// </example>
+    public static TransformerPairScorer AsPairScorer(this TransformerTextTransformer transformer, bool ownsTransformer = false) =>
+        new(transformer, ownsTransformer);
+
+    /// <summary>
     /// The text generation of <paramref name="transformer"/> (a causal-LM model, or one from <c>ImportLlama2c</c>) as a
     /// Microsoft.Extensions.AI <see cref="Microsoft.Extensions.AI.IChatClient"/>, with streaming; see <see cref="TransformerChatClient"/>
     /// for how messages become a prompt.

@@ -23,7 +23,7 @@ public sealed class LayerDependencyTests
     private static readonly string[] MLNetLayerTypes =
     [
         Root + ".AttentionCatalog", Root + ".TransformerTextEstimator", Root + ".TransformerTextTransformer",
-        Root + ".TransformerEmbeddingGenerator", Root + ".TransformerChatClient",
+        Root + ".TransformerEmbeddingGenerator", Root + ".TransformerChatClient", Root + ".TransformerPairScorer",
     ];
 
     public static TheoryData<string, string[]> Rules() => new()

@@ -80,6 +80,38 @@ public static class CandidateRanker
         return Top([.. scores], topK);
     }
 
+    /// <summary>
+    /// Reranks what a first stage retrieved from <paramref name="corpus"/> with a cross-encoder: the second step of retrieve-then-rerank.
+    /// The retrieved candidates are scored in one call, in their retrieved order (so ties keep the first stage's order).
+    /// </summary>
+    /// <param name="scorePairs">Scores a batch of (query, candidate) pairs, one score per pair in order (higher = more relevant), e.g. <see cref="TransformerPairScorer.Score(IReadOnlyList{ValueTuple{string, string}})"/>.</param>
+    /// <param name="query">The query text.</param>
+    /// <param name="corpus">The texts the first stage ranked; <see cref="RankedCandidate.Index"/> of <paramref name="retrieved"/> points into it.</param>
+    /// <param name="retrieved">The first stage's ranking (e.g. <see cref="Rank(ReadOnlyMemory{float}, IReadOnlyList{ReadOnlyMemory{float}}, int)"/> of the corpus embeddings).</param>
+    /// <param name="topK">How many to return; at most the retrieved count are. Default 10.</param>
+    /// <returns>At most <paramref name="topK"/> candidates, best first, with their index in <paramref name="corpus"/> and the cross-encoder's score.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A retrieved index is outside <paramref name="corpus"/> (the message names it), or <paramref name="topK"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="retrieved"/> lists a corpus index twice.</exception>
+    public static IReadOnlyList<RankedCandidate> Rerank(Func<IReadOnlyList<(string Query, string Candidate)>, IReadOnlyList<float>> scorePairs, string query,
+        IReadOnlyList<string> corpus, IReadOnlyList<RankedCandidate> retrieved, int topK = 10)
+    {
+        ArgumentNullException.ThrowIfNull(scorePairs);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(retrieved);
+        RequireTopK(topK);
+        var seen = new HashSet<int>();
+        foreach (var candidate in retrieved)
+        {
+            if (candidate.Index < 0 || candidate.Index >= corpus.Count)
+                throw new ArgumentOutOfRangeException(nameof(retrieved), candidate.Index, $"A retrieved candidate has index {candidate.Index}; the corpus has {corpus.Count} texts.");
+            if (!seen.Add(candidate.Index))
+                throw new ArgumentException($"The retrieved candidates list corpus index {candidate.Index} twice; each must appear once.", nameof(retrieved));
+        }
+        var reranked = Rank(scorePairs, query, [.. retrieved.Select(r => corpus[r.Index])], topK);
+        return [.. reranked.Select(r => new RankedCandidate(retrieved[r.Index].Index, r.Score))];
+    }
+
     /// <summary>The top k of <paramref name="scores"/>: by score, descending (NaN last), then by index.</summary>
     internal static IReadOnlyList<RankedCandidate> Top(float[] scores, int topK) =>
         [.. Enumerable.Range(0, scores.Length)

@@ -37,6 +37,35 @@ public sealed class CandidateRankerTests
     }
 
     [Fact]
+    public void Rerank_returns_corpus_indices_ordered_by_the_cross_encoder_with_ties_in_retrieved_order()
+    {
+        string[] corpus = ["a cat", "dog", "cat food", "bird", "the cat"];
+        IReadOnlyList<(string Query, string Candidate)>? seen = null;
+        IReadOnlyList<float> Score(IReadOnlyList<(string Query, string Candidate)> pairs)
+        {
+            seen = pairs;
+            return [.. pairs.Select(p => p.Candidate.StartsWith(p.Query, StringComparison.Ordinal) ? 2f : p.Candidate.Contains(p.Query, StringComparison.Ordinal) ? 1f : 0f)];
+        }
+
+        // The first stage put "dog" first; "the cat" and "a cat" tie under the cross-encoder and keep the first stage's order.
+        var reranked = CandidateRanker.Rerank(Score, "cat", corpus, [new(1, 0.9f), new(4, 0.8f), new(2, 0.7f), new(0, 0.6f)], topK: 3);
+
+        Assert.Equal([("cat", "dog"), ("cat", "the cat"), ("cat", "cat food"), ("cat", "a cat")], seen);
+        Assert.Equal([2, 4, 0], reranked.Select(r => r.Index));
+        Assert.Equal([2f, 1f, 1f], reranked.Select(r => r.Score));
+    }
+
+    [Fact]
+    public void Rerank_names_a_retrieved_index_outside_the_corpus_and_a_repeated_one()
+    {
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => CandidateRanker.Rerank(_ => [1f], "q", ["a", "b"], [new(2, 1f)]));
+        Assert.Contains("index 2; the corpus has 2 texts", outside.Message);
+        Assert.Equal("retrieved", outside.ParamName);
+        var repeated = Assert.Throws<ArgumentException>(() => CandidateRanker.Rerank(_ => [1f, 1f], "q", ["a", "b"], [new(1, 1f), new(1, 0.5f)]));
+        Assert.Contains("corpus index 1 twice", repeated.Message);
+    }
+
+    [Fact]
     public void Top_k_must_be_positive()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => CandidateRanker.Rank(_ => [1f], "q", ["a"], topK: 0));
