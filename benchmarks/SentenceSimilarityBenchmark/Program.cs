@@ -12,7 +12,8 @@
 //   finetune-task only: --pairs rv1909|both (rv1909; both = KJV ↔ RV1909 and KJV ↔ WEB pairs in one shuffled set, mixed batches),
 //   --web-share X (0.5: the share of KJV ↔ WEB rows with --pairs both), --save-bi-encoder PATH (saves the fitted .zip).
 //   rerank options: --bi-encoder PATH, --cross-steps N (500), --cross-batch N (16), --cross-lr X (1e-4), --cross-max-tokens N (128),
-//   --mined N (2000 training verses: N positives and their hard negatives), --negatives N (3 per positive), --retrieve N (20).
+//   --mined N (2000 training verses: N positives and their hard negatives), --negatives N (3 per positive), --retrieve N (20),
+//   --cross-initial PATH (the cross-encoder's initial model: a saved .zip such as the bi-encoder; default all-MiniLM-L6-v2).
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
@@ -116,7 +117,8 @@ if (sections.Contains("rerank"))
         MinedVerses: int.Parse(Option("--mined", "2000"), CultureInfo.InvariantCulture),
         Negatives: int.Parse(Option("--negatives", "3"), CultureInfo.InvariantCulture),
         RetrieveCount: int.Parse(Option("--retrieve", "20"), CultureInfo.InvariantCulture),
-        BFloat16: run.BFloat16);
+        BFloat16: run.BFloat16,
+        InitialModel: Option("--cross-initial", "") is { Length: > 0 } crossInitial ? crossInitial : null);
     RetrieveThenRerank.Run(ml, biEncoder, Bible.Split(verses, "train"), tasks[0], rerank, (method, metrics, cost) =>
     {
         rerankTable.Add(string.Create(CultureInfo.InvariantCulture,

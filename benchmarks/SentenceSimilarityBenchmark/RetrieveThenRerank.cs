@@ -24,7 +24,9 @@ internal static class RetrieveThenRerank
     /// <param name="Negatives">Hard negatives per positive.</param>
     /// <param name="RetrieveCount">How many the bi-encoder retrieves per query for the cross-encoder.</param>
     /// <param name="BFloat16">bf16 matrix products in training.</param>
-    public sealed record Settings(int Steps, int BatchSize, double LearningRate, int MaxTokens, int MinedVerses, int Negatives, int RetrieveCount, bool BFloat16);
+    /// <param name="InitialModel">The cross-encoder's initial model: all-MiniLM-L6-v2 when null, else a saved .zip (e.g. the fine-tuned bi-encoder, whose encoder already aligns English and Spanish).</param>
+    public sealed record Settings(int Steps, int BatchSize, double LearningRate, int MaxTokens, int MinedVerses, int Negatives, int RetrieveCount, bool BFloat16,
+        string? InitialModel = null);
 
     /// <summary>A cross-encoder training row: a KJV verse, an RV1909 verse, and whether it is the same verse.</summary>
     private sealed class PairRow
@@ -108,7 +110,9 @@ internal static class RetrieveThenRerank
         options.TextClassification.SecondTextColumnName = nameof(PairRow.Candidate);
         options.TextClassification.LabelColumnName = nameof(PairRow.Relevant);
         options.WarmupFraction = 0.1;
-        Console.WriteLine($"Fitting the cross-encoder (TextClassification, Boolean label, pairs) from all-MiniLM-L6-v2: {run}");
+        if (run.InitialModel is { } initial)
+            options.InitialModel = initial;
+        Console.WriteLine($"Fitting the cross-encoder (TextClassification, Boolean label, pairs) from {run.InitialModel ?? "all-MiniLM-L6-v2"}: {run}");
         var model = ml.Transforms.AttentionEncoder(options).Fit(ml.Data.LoadFromEnumerable(rows));
         Console.WriteLine($"Cross-encoder fitted in {watch.Elapsed.TotalSeconds:F0} s.");
         return model;
