@@ -52,5 +52,14 @@ public sealed class TokenClassificationOptions
     /// </summary>
     public bool AddEntities { get; set; }
 
+    /// <summary>
+    /// Adds word-shape (case) features: each word's shape is computed from its text as given, before the tokenizer normalizes it
+    /// (all lower case, capitalized, all capitals, mixed case, digits, other), every sub-word of the word gets its shape, and a learned
+    /// shape embedding, zero at the start, is added to the input embeddings. This gives capitalization, the main cue for names, to an
+    /// encoder whose tokenizer lower-cases (all-MiniLM-L6-v2, bert-base-uncased). Saved with the model; the ONNX export then has one more
+    /// input, <c>word_shape_ids</c>. Default: false (docs/token-classification.md has the measurement).
+    /// </summary>
+    public bool CaseFeatures { get; set; }
+
     internal TokenClassificationOptions Clone() => (TokenClassificationOptions)MemberwiseClone();
 }

@@ -19,8 +19,8 @@ internal static class TokenClassificationPredictor
         IReadOnlyList<(AlignedSentence Sentence, int Window)> windows, Device device)
     {
         using var scope = NewDisposeScope();
-        var (ids, mask) = aligner.Tensors(windows, device);   // [B, T]
-        var logits = model.forward(ids, mask);                  // [B, T, C]
+        var (ids, mask, shapes) = aligner.Tensors(windows, device);                // [B, T] each; shapes null without case features
+        var logits = model.forward(ids, mask, tokenTypeIds: null, shapeIds: shapes); // [B, T, C]
         return (logits.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
