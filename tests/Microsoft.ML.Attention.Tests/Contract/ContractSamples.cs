@@ -97,7 +97,7 @@ internal static class ContractSamples
             var (batch, shapes) = TokenClassificationData.Windows(model, Column(data, model.InputColumnNames[0]).Select(t => t.Split(' ')));
             var moreInputs = new Dictionary<string, long[]>();
             if (shapes is not null)
-                moreInputs[Tasks.TokenClassificationSpec.WordShapeIdsInputName] = shapes;
+                moreInputs[Microsoft.ML.Attention.Tasks.TokenClassificationSpec.WordShapeIdsInputName] = shapes;
             var outputs = exported.Run(batch, moreInputs, "logits");
             var network = (TokenClassifier)model.Model.Network;
             using var scope = NewDisposeScope();

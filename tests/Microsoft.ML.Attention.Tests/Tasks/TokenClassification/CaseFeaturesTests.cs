@@ -106,8 +106,9 @@ public class CaseFeaturesTests
             new TextRow { Text = "the jury said fulton county voted" },
         });
         var plain = TokenClassificationData.Tiny(maxSteps: 6);
+        plain.TokenClassification.CaseFeatures = false;
         var withCase = TokenClassificationData.Tiny(maxSteps: 6);
-        withCase.TokenClassification.CaseFeatures = true;
+        Assert.True(withCase.TokenClassification.CaseFeatures);                          // the default
 
         using var plainModel = ml.Transforms.AttentionEncoder(plain).Fit(train);
         using var model = ml.Transforms.AttentionEncoder(withCase).Fit(train);
