@@ -1,7 +1,7 @@
 // Named entities: a tagger fine-tuned from a pretrained encoder on the Brown corpus' NAME spans (one tag per word, IOB2), evaluated on
 // held-out documents, saved to a .zip, reloaded, and asked for the names in a sentence.
-//   dotnet run -c Release --project src/Samples/NamedEntities                 2,000 training sentences, 500 test sentences (a few minutes)
-//   dotnet run -c Release --project src/Samples/NamedEntities -- --quick      48 sentences, 6 steps (seconds; its names are poor)
+//   dotnet run -c Release --project src/Samples/NamedEntities                 2,000 training sentences, 500 test sentences
+//   dotnet run -c Release --project src/Samples/NamedEntities -- --quick      48 sentences, 6 steps (38 s on the shared 2-core machine; its names are poor)
 //   ... -- --text "Mrs. Robinson flew from Atlanta to New York ."   the sentence to tag; --output DIR   where the .zip goes
 using System.Diagnostics;
 using System.Globalization;
