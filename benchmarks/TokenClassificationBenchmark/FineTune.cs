@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Data;
 using Microsoft.ML.Attention.Modeling;
 using Microsoft.ML.Attention.Tokenization;
 
@@ -25,14 +26,18 @@ public static class FineTune
     /// <param name="BatchSize">Windows per step.</param>
     /// <param name="LearningRate">Peak learning rate.</param>
     /// <param name="MaxSequenceLength">Positions per window ([CLS] and [SEP] included).</param>
-    public sealed record Settings(bool Pretrained, int Epochs, int BatchSize, double LearningRate, int MaxSequenceLength)
+    /// <param name="CaseFeatures">true = <see cref="TokenClassificationOptions.CaseFeatures"/> (word shapes added to the input embeddings).</param>
+    public sealed record Settings(bool Pretrained, int Epochs, int BatchSize, double LearningRate, int MaxSequenceLength, bool CaseFeatures)
     {
         public override string ToString() =>
             $"{(Pretrained ? "all-MiniLM-L6-v2" : "random weights, MiniLM shape")}, {Epochs} epoch(s), batch {BatchSize}, lr {LearningRate:G3}, " +
-            $"windows of {MaxSequenceLength}, TrainingPrecision Automatic, length-grouped batches";
+            $"windows of {MaxSequenceLength}, {(CaseFeatures ? "case features" : "no case features")}, TrainingPrecision Automatic, length-grouped batches";
     }
 
-    /// <summary>Trains on <paramref name="train"/> and returns the table rows for <paramref name="evaluations"/>.</summary>
+    /// <summary>
+    /// Trains on <paramref name="train"/> and returns the table rows for <paramref name="evaluations"/>; prints, for the first evaluation
+    /// part, the most frequent tag confusions (gold → predicted) and the NAME errors by the shape of the entity's first word.
+    /// </summary>
     public static List<string> Run(MLContext ml, IReadOnlyList<BrownRow> train, IReadOnlyList<(string Part, List<BrownRow> Rows)> evaluations, Settings settings,
         bool progress)
     {
@@ -47,9 +52,14 @@ public static class FineTune
             double fit = clock.Elapsed.TotalSeconds;
             foreach (var (part, rows) in evaluations)
             {
-                var metrics = TokenClassificationEvaluator.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(rows)), label, scheme: scheme);
+                var predicted = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<string[]>("PredictedLabel").ToList();
+                var gold = rows.Select(r => label == "Tags" ? r.Tags : r.Names).ToList();
+                var metrics = TokenClassificationEvaluator.Evaluate(gold.Select(g => (IReadOnlyList<string>)g).ToList(),
+                    predicted.Select(p => (IReadOnlyList<string>)p).ToList(), scheme);
                 var previous = results.GetValueOrDefault(part);
                 results[part] = scheme == TagScheme.None ? (metrics.TokenAccuracy, previous.Names) : (previous.Accuracy, metrics.Entities);
+                if (part == evaluations[0].Part)
+                    Console.WriteLine(scheme == TagScheme.None ? ErrorReport.TagConfusions(part, gold, predicted) : ErrorReport.NameErrors(part, rows, gold, predicted));
             }
             times.Add($"{label}: fit {fit:F0} s, fit + evaluate {clock.Elapsed.TotalSeconds:F0} s");
             if (progress)
@@ -83,6 +93,7 @@ public static class FineTune
             TokenClassification = new TokenClassificationOptions
             {
                 WordsColumnName = "Words", LabelColumnName = label, TagScheme = scheme, Stride = settings.MaxSequenceLength / 2,
+                CaseFeatures = settings.CaseFeatures,
             },
         };
         if (settings.Pretrained)

@@ -58,12 +58,13 @@ public sealed class OnnxRuntimeForward : IDisposable, IExportedForward
         }
         _session = new InferenceSession(model, options);
         _inputNames = [.. _session.InputMetadata.Keys];
-        var unknown = _inputNames.Where(name => !Inputs.ContainsKey(name)).ToArray();
+        // Inputs other than the token inputs are a task's per-position int64 inputs (e.g. word_shape_ids), fed from EncodedBatch.TaskInputs.
+        var unknown = _inputNames.Where(name => !Inputs.ContainsKey(name) && !IsTaskInput(_session.InputMetadata[name])).ToArray();
         if (unknown.Length > 0 || !_inputNames.Contains(OnnxBackboneWriter.InputIds) || !_inputNames.Contains(OnnxBackboneWriter.AttentionMask))
         {
             _session.Dispose();
             throw new ArgumentException(
-                $"The model's inputs are [{string.Join(", ", _inputNames)}]; this engine feeds input_ids and attention_mask (and token_type_ids), [batch, sequence] int64.",
+                $"The model's inputs are [{string.Join(", ", _inputNames)}]; this engine feeds input_ids and attention_mask (and token_type_ids and a task's own inputs), [batch, sequence] int64.",
                 nameof(model));
         }
         OutputNames = [.. _session.OutputMetadata.Keys];
@@ -118,7 +119,7 @@ public sealed class OnnxRuntimeForward : IDisposable, IExportedForward
             using var binding = _session.CreateIoBinding();
             foreach (var name in _inputNames)
             {
-                var value = OrtValue.CreateTensorValueFromMemory(Inputs[name](batch), inputShape); // pins the array, no copy
+                var value = OrtValue.CreateTensorValueFromMemory(InputValues(name, batch), inputShape); // pins the array, no copy
                 values.Add(value);
                 binding.BindInput(name, value);
             }
@@ -161,6 +162,20 @@ public sealed class OnnxRuntimeForward : IDisposable, IExportedForward
     }
 
     private bool _disposed;
+
+    private static bool IsTaskInput(NodeMetadata metadata) =>
+        metadata.ElementDataType == TensorElementType.Int64 && metadata.Dimensions.Length == 2;
+
+    // The [B * T] values of input 'name': a token input, or one of the task's inputs the batch carries.
+    private static long[] InputValues(string name, EncodedBatch batch)
+    {
+        if (Inputs.TryGetValue(name, out var input))
+            return input(batch);
+        if (batch.TaskInputs.TryGetValue(name, out var values))
+            return values;
+        throw new ArgumentException(
+            $"The model has the input '{name}', which the batch does not carry (its task inputs: [{string.Join(", ", batch.TaskInputs.Keys)}]).", nameof(batch));
+    }
 
     private long[] OutputShape(string name, EncodedBatch batch)
     {

@@ -310,13 +310,17 @@ public sealed class TransformerTextTransformer : ITransformer, IDisposable
     //             Inference.bin (inference precision) was added without a version change, since a reader treats its absence as Float32.
     // 0x00010002: the stream Checksums.bin (SHA-256 of the header values and of every stream, see StreamChecksums), required from this
     //             version on; readers of 0x00010001 ignore it, hence verReadableCur stays 0x00010001.
+    // 0x00010003: token classification's Task.bin ends with the case-features flag (TokenClassificationSpec; absent = false). A reader
+    //             of 0x00010002 would drop the flag and fail on the shape embedding's weights, hence verReadableCur is 0x00010003: it
+    //             says "upgrade" instead.
     private const uint ChecksumsVersion = 0x00010002;
+    private const uint CaseFeaturesVersion = 0x00010003;
     private const string HeaderValues = "Model.key:task,batch";
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "ATTNTEXT",
-        verWrittenCur: ChecksumsVersion,
-        verReadableCur: 0x00010001,
+        verWrittenCur: CaseFeaturesVersion,
+        verReadableCur: CaseFeaturesVersion,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(TransformerTextTransformer).Assembly.FullName);

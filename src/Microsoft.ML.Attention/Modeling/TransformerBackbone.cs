@@ -114,10 +114,15 @@ public sealed class TransformerBackbone : nn.Module
     /// [B, T] int64 segment ids in [0, <see cref="TransformerConfig.TokenTypeCount"/>) (0 = first text, 1 = second text of a pair),
     /// or null = all 0. Ignored when the model has no token-type embedding.
     /// </param>
+    /// <param name="addedEmbeddings">
+    /// [B, T, D] float values added to the input embeddings (with the token types and positions, before the embedding norm), e.g. a
+    /// task's word-shape embeddings (<see cref="TokenClassifier"/>), or null = none.
+    /// </param>
     /// <returns>[B, T, D] hidden states. Rows of padding get finite values that carry no meaning.</returns>
     /// <exception cref="ArgumentException">A shape is wrong, or Tpast + T exceeds <see cref="TransformerConfig.MaxSequenceLength"/>.</exception>
-    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null, Tensor? tokenTypeIds = null) =>
-        Run(inputIds, attentionMask, causal, cache, tokenTypeIds, weights: null);
+    public Tensor forward(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache = null, Tensor? tokenTypeIds = null,
+        Tensor? addedEmbeddings = null) =>
+        Run(inputIds, attentionMask, causal, cache, tokenTypeIds, addedEmbeddings, weights: null);
 
     /// <summary>
     /// Computes hidden states with every layer's attention on the reference path (<c>softmax(QK^T / sqrt(Dh) + mask) V</c>, written out)
@@ -132,12 +137,13 @@ public sealed class TransformerBackbone : nn.Module
     public (Tensor Hidden, Tensor[] Weights) ForwardWithAttentionWeights(Tensor inputIds, Tensor? attentionMask, bool causal, Tensor? tokenTypeIds = null)
     {
         var weights = new List<Tensor>(Config.LayerCount);
-        var hidden = Run(inputIds, attentionMask, causal, cache: null, tokenTypeIds, weights);
+        var hidden = Run(inputIds, attentionMask, causal, cache: null, tokenTypeIds, addedEmbeddings: null, weights);
         return (hidden, weights.ToArray());
     }
 
     /// <summary>The backbone; with <paramref name="weights"/>, every layer takes the reference attention path and adds its weights there.</summary>
-    private Tensor Run(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache, Tensor? tokenTypeIds, List<Tensor>? weights)
+    private Tensor Run(Tensor inputIds, Tensor? attentionMask, bool causal, KeyValueCache? cache, Tensor? tokenTypeIds, Tensor? addedEmbeddings,
+        List<Tensor>? weights)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.Dimensions != 2 || (inputIds.dtype != ScalarType.Int64 && inputIds.dtype != ScalarType.Int32))
@@ -165,6 +171,19 @@ public sealed class TransformerBackbone : nn.Module
         if (tokenTypeEmbedding is not null)
         {
             x = x + TokenTypeEmbeddings(tokenTypeIds, batch, length, inputIds.device); // [B, T, D]
+        }
+
+        if (addedEmbeddings is not null)
+        {
+            if (addedEmbeddings.Dimensions != 3 || addedEmbeddings.shape[0] != batch || addedEmbeddings.shape[1] != length
+                || addedEmbeddings.shape[2] != Config.ModelDimension)
+            {
+                throw new ArgumentException(
+                    $"addedEmbeddings must be [{batch}, {length}, {Config.ModelDimension}]; got [{string.Join(", ", addedEmbeddings.shape)}].",
+                    nameof(addedEmbeddings));
+            }
+
+            x = x + addedEmbeddings.to(x.dtype); // [B, T, D]
         }
 
         if (positionEncoding is not null)

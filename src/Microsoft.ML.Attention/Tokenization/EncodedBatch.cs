@@ -39,6 +39,15 @@ public sealed class EncodedBatch
     /// <summary>Number of rows that were cut to the maximum length.</summary>
     public int TruncatedRowCount { get; }
 
+    /// <summary>No task inputs: the value of <see cref="TaskInputs"/> for a batch of token ids alone.</summary>
+    internal static readonly IReadOnlyDictionary<string, long[]> NoTaskInputs = new Dictionary<string, long[]>();
+
+    /// <summary>
+    /// Further per-position int64 inputs [B * T] a task's network reads beside the tokens, by their ONNX input name (e.g. token
+    /// classification's <c>word_shape_ids</c>); empty for most tasks.
+    /// </summary>
+    internal IReadOnlyDictionary<string, long[]> TaskInputs { get; init; } = NoTaskInputs;
+
     /// <summary>The ids and the attention mask as tensors.</summary>
     /// <param name="device">Where to create them.</param>
     /// <returns>InputIds and AttentionMask, each int64 [B, T]. The caller disposes them.</returns>

@@ -93,13 +93,19 @@ internal static class ContractSamples
         },
         [TransformerTask.TokenClassification] = (model, data, exported) =>
         {
-            var batch = BatchEncoder.EncodeForEncoder(model.Tokenizer, Column(data, model.InputColumnNames[0]), model.Config.MaxSequenceLength);
-            var outputs = exported.Run(batch, "logits");
+            // The windows as the scorer packs them, with each position's word shape when the model has case features.
+            var (batch, shapes) = TokenClassificationData.Windows(model, Column(data, model.InputColumnNames[0]).Select(t => t.Split(' ')));
+            var moreInputs = new Dictionary<string, long[]>();
+            if (shapes is not null)
+                moreInputs[Microsoft.ML.Attention.Tasks.TokenClassificationSpec.WordShapeIdsInputName] = shapes;
+            var outputs = exported.Run(batch, moreInputs, "logits");
             var network = (TokenClassifier)model.Model.Network;
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var (ids, mask) = batch.ToTensors(CPU);
-            return ExportedModel.MaxDifferenceAtRealTokens(batch, network.forward(ids, mask).contiguous().data<float>().ToArray(), outputs["logits"]);
+            var shapeIds = shapes is null ? null : tensor(shapes, [batch.BatchSize, batch.SequenceLength], int64);
+            var logits = network.forward(ids, mask, tokenTypeIds: null, shapeIds: shapeIds);   // [B, T, C]
+            return ExportedModel.MaxDifferenceAtRealTokens(batch, logits.contiguous().data<float>().ToArray(), outputs["logits"]);
         },
         [TransformerTask.CausalLanguageModeling] = (model, data, exported) =>
         {

@@ -24,7 +24,13 @@ internal sealed class ExportedModel : IDisposable
     public IReadOnlyList<string> InputNames => [.. _session.InputMetadata.Keys];
 
     /// <summary>Runs the graph on <paramref name="batch"/> and returns the named outputs, flattened (row-major).</summary>
-    public Dictionary<string, float[]> Run(EncodedBatch batch, params string[] outputs)
+    public Dictionary<string, float[]> Run(EncodedBatch batch, params string[] outputs) => Run(batch, new Dictionary<string, long[]>(), outputs);
+
+    /// <summary>
+    /// As <see cref="Run(EncodedBatch, string[])"/>, with more [batch, sequence] int64 inputs of the task's own (token classification's
+    /// <c>word_shape_ids</c>), by name.
+    /// </summary>
+    public Dictionary<string, float[]> Run(EncodedBatch batch, IReadOnlyDictionary<string, long[]> moreInputs, params string[] outputs)
     {
         int[] shape = [batch.BatchSize, batch.SequenceLength];
         var inputs = new List<NamedOnnxValue>
@@ -33,6 +39,7 @@ internal sealed class ExportedModel : IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(batch.AttentionMask, shape)),
             NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(batch.TokenTypeIds, shape)),
         };
+        inputs.AddRange(moreInputs.Select(input => NamedOnnxValue.CreateFromTensor(input.Key, new DenseTensor<long>(input.Value, shape))));
         using var results = _session.Run(inputs, outputs);
         return results.ToDictionary(r => r.Name, r => r.AsTensor<float>().ToArray());
     }

@@ -31,10 +31,10 @@ internal sealed partial class OnnxBackboneWriter
         && config.EffectiveKeyValueHeadCount == config.HeadCount;
 
     /// <summary><see cref="Hidden"/> with fused operators; returns [B*T, D] as the standard form does.</summary>
-    private string FusedHidden(bool causal, bool readTokenTypes)
+    private string FusedHidden(bool causal, bool readTokenTypes, string? addedEmbeddings)
     {
         var mask = Cast(Cast(AttentionMask, TensorProto.Types.DataType.Bool), TensorProto.Types.DataType.Int32); // [B, T]: 1 = real key
-        var x = FusedEmbeddings(readTokenTypes); // [B, T, D]
+        var x = FusedEmbeddings(readTokenTypes, addedEmbeddings); // [B, T, D]
         int layers = _config.LayerCount;
         if (_config.NormalizationPlacement == NormalizationPlacement.PostNorm)
         {
@@ -71,12 +71,13 @@ internal sealed partial class OnnxBackboneWriter
     /// Token (+ token-type) and position embeddings, and the embedding norm: one <c>EmbedLayerNormalization</c> when the model
     /// normalizes its embeddings with a biased LayerNorm and reads the token types it has; the standard nodes otherwise. [B, T, D].
     /// </summary>
-    private string FusedEmbeddings(bool readTokenTypes)
+    private string FusedEmbeddings(bool readTokenTypes, string? addedEmbeddings)
     {
         var words = _weights.Backbone("token_embedding.weight")!;
         var positions = _config.PositionalEncoding == PositionalEncodingKind.Learned ? _weights.Backbone("position_embedding.weight")! : SinusoidalTable();
         bool hasTypes = _config.TokenTypeCount > 0;
-        if (_config.NormalizeEmbeddings && (!hasTypes || readTokenTypes) && _weights.Backbone("embedding_norm.bias") is { } beta)
+        // EmbedLayerNormalization sums exactly its three tables: added embeddings take the standard nodes below.
+        if (_config.NormalizeEmbeddings && (!hasTypes || readTokenTypes) && addedEmbeddings is null && _weights.Backbone("embedding_norm.bias") is { } beta)
         {
             var ids = Cast(InputIds, TensorProto.Types.DataType.Int32);
             var segments = hasTypes ? Cast(TokenTypeIds, TensorProto.Types.DataType.Int32) : "";
@@ -88,6 +89,8 @@ internal sealed partial class OnnxBackboneWriter
         var x = _graph.Node("Gather", [words, InputIds]); // [B, T, D]
         if (hasTypes)
             x = _graph.Node("Add", [x, _graph.Node("Gather", [_weights.Backbone("token_type_embedding.weight")!, readTokenTypes ? TokenTypeIds : _graph.Int64s(0)])]);
+        if (addedEmbeddings is not null)
+            x = _graph.Node("Add", [x, addedEmbeddings]); // [B, T, D]
         x = _graph.Node("Add", [x, FirstRows(positions)]); // [B, T, D] + [T, D]
         return _config.NormalizeEmbeddings
             ? _graph.Node("LayerNormalization", NormInputs(x, "embedding_norm"), Attribute("axis", -1L), Attribute("epsilon", (float)_config.NormalizationEpsilon))

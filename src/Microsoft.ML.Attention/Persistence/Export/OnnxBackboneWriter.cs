@@ -78,11 +78,15 @@ internal sealed partial class OnnxBackboneWriter
     /// true = add the embedding of each position's <c>token_type_ids</c>; false = of type 0 everywhere, as the library's decoder, which
     /// passes no token types (ignored when the model has no token types).
     /// </param>
+    /// <param name="addedEmbeddings">
+    /// A [B, T, D] value added to the input embeddings before the embedding norm (<see cref="TransformerBackbone.forward"/>'s
+    /// <c>addedEmbeddings</c>), or null = none.
+    /// </param>
     /// <returns>The hidden states [B*T, D].</returns>
-    public string Hidden(bool causal, bool readTokenTypes)
+    public string Hidden(bool causal, bool readTokenTypes, string? addedEmbeddings = null)
     {
         if (_fused)
-            return FusedHidden(causal, readTokenTypes);
+            return FusedHidden(causal, readTokenTypes, addedEmbeddings);
         var maskBias = MaskBias(causal); // [B, 1, 1 or T, T]
         var x = _graph.Node("Gather", [_weights.Backbone("token_embedding.weight")!, InputIds]); // [B, T, D]
         if (_config.TokenTypeCount > 0)
@@ -90,6 +94,8 @@ internal sealed partial class OnnxBackboneWriter
             var types = readTokenTypes ? TokenTypeIds : _graph.Int64s(0); // [B, T], or [1]: type 0 broadcast over every position
             x = _graph.Node("Add", [x, _graph.Node("Gather", [_weights.Backbone("token_type_embedding.weight")!, types])]);
         }
+        if (addedEmbeddings is not null)
+            x = _graph.Node("Add", [x, addedEmbeddings]); // [B, T, D]
         var positions = _config.PositionalEncoding switch
         {
             PositionalEncodingKind.Learned => _weights.Backbone("position_embedding.weight")!,

@@ -36,6 +36,12 @@ internal sealed class OnnxHeadWriter
     /// <summary>The encoder's token states [B, T, D] (bidirectional, token types read).</summary>
     public string EncoderHidden() => Backbone.Unflatten(Backbone.Hidden(causal: false, readTokenTypes: true), Config.ModelDimension);
 
+    /// <summary>
+    /// Declares one more graph input [batch, sequence] int64 beside the token inputs (a task's own per-token ids, such as token
+    /// classification's word shapes), for the head to read by <paramref name="name"/>.
+    /// </summary>
+    public void TokenInput(string name) => Graph.Input(name, TensorProto.Types.DataType.Int64, BatchAxis, SequenceAxis);
+
     /// <summary>A float output [batch, ...] with the batch (and, where <paramref name="perToken"/>, the sequence) axis dynamic.</summary>
     public void Output(string name, string value, bool perToken, params long[] fixedDimensions)
     {

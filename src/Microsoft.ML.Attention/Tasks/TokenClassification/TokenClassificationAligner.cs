@@ -17,6 +17,9 @@ namespace Microsoft.ML.Attention.Tasks;
 /// <para>A sentence with more tokens than a window holds (<c>maxLength - 2</c>: [CLS] and [SEP] take two positions) is covered by
 /// overlapping windows that start every <c>stride</c> tokens; each word is predicted from the window where it has the most context
 /// (<see cref="AlignedSentence.PredictionWindow"/>).</para>
+/// <para>With case features, every position also gets the <see cref="WordShape"/> of its word's original text (all of a word's sub-words
+/// the same shape; [CLS], [SEP] and padding <see cref="WordShape.None"/>), so that a model whose tokenizer lower-cases still sees
+/// capitalization.</para>
 /// </remarks>
 internal sealed class TokenClassificationAligner
 {
@@ -28,8 +31,9 @@ internal sealed class TokenClassificationAligner
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="maxLength">Positions per window, [CLS] and [SEP] included (the model's sequence length); at least 3.</param>
     /// <param name="stride">Tokens between the starts of consecutive windows; at least 1, capped at a window's <c>maxLength - 2</c> tokens.</param>
+    /// <param name="caseFeatures">true = <see cref="Tensors"/> also gives every position its word's <see cref="WordShape"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> or <paramref name="stride"/> is too small.</exception>
-    public TokenClassificationAligner(TextTokenizer tokenizer, int maxLength, int stride)
+    public TokenClassificationAligner(TextTokenizer tokenizer, int maxLength, int stride, bool caseFeatures = false)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (maxLength < 3)
@@ -39,7 +43,11 @@ internal sealed class TokenClassificationAligner
         _tokenizer = tokenizer;
         MaxLength = maxLength;
         Stride = Math.Min(stride, maxLength - 2);
+        CaseFeatures = caseFeatures;
     }
+
+    /// <summary>Whether <see cref="Tensors"/> gives word shapes.</summary>
+    public bool CaseFeatures { get; }
 
     /// <summary>Positions per window, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; }
@@ -136,18 +144,37 @@ internal sealed class TokenClassificationAligner
         return labels;
     }
 
-    /// <summary>Window tensors, each [B, T] int64 with T the longest window: ids and attention mask (padding is [PAD] and masked).</summary>
+    /// <summary>
+    /// Window tensors, each [B, T] int64 with T the longest window: ids, attention mask (padding is [PAD] and masked) and, with
+    /// <see cref="CaseFeatures"/>, the word shapes (<see cref="WordShape"/> of each position's word; null without case features).
+    /// </summary>
     /// <param name="windows">(sentence, window index) pairs.</param>
     /// <param name="device">Where the tensors go.</param>
-    public (Tensor Ids, Tensor Mask) Tensors(IReadOnlyList<(AlignedSentence Sentence, int Window)> windows, Device device) => Batch(windows).ToTensors(device);
+    /// <returns>Ids, mask and shapes; the caller disposes them.</returns>
+    public (Tensor Ids, Tensor Mask, Tensor? Shapes) Tensors(IReadOnlyList<(AlignedSentence Sentence, int Window)> windows, Device device)
+    {
+        var batch = Batch(windows);
+        var (ids, mask) = batch.ToTensors(device);
+        return (ids, mask, ShapesTensor(batch, device));
+    }
 
-    /// <summary>The windows as a padded batch [B, T] (T the longest window): ids and attention mask, token types 0.</summary>
+    /// <summary>The word shapes of a batch <see cref="Batch"/> made, [B, T] int64; null without case features.</summary>
+    public static Tensor? ShapesTensor(EncodedBatch batch, Device device) =>
+        batch.TaskInputs.TryGetValue(TokenClassificationSpec.WordShapeIdsInputName, out var shapes)
+            ? tensor(shapes, [batch.BatchSize, batch.SequenceLength], int64, device)
+            : null;
+
+    /// <summary>
+    /// The windows as a padded batch [B, T] (T the longest window): ids and attention mask, token types 0 and, with case features, the
+    /// word shapes as the task input <c>word_shape_ids</c>.
+    /// </summary>
     /// <param name="windows">(sentence, window index) pairs.</param>
     public EncodedBatch Batch(IReadOnlyList<(AlignedSentence Sentence, int Window)> windows)
     {
         int length = windows.Max(w => w.Sentence.WindowLength(w.Window));
         var ids = new long[windows.Count * length];
         var mask = new long[ids.Length];
+        var shapes = CaseFeatures ? new long[ids.Length] : null;   // 0 = WordShape.None: [CLS], [SEP], padding
         var special = _tokenizer.Special;
         Array.Fill(ids, special.Pad);
         for (int b = 0; b < windows.Count; b++)
@@ -160,9 +187,29 @@ internal sealed class TokenClassificationAligner
                 ids[at + 1 + k] = sentence.Tokens[first + k].Id;
             ids[at + count + 1] = special.Eos;
             Array.Fill(mask, 1L, at, count + 2);
+            if (shapes is not null)
+                FillShapes(sentence, first, count, shapes.AsSpan(at + 1, count));
         }
+        var taskInputs = shapes is null
+            ? EncodedBatch.NoTaskInputs
+            : new Dictionary<string, long[]> { [TokenClassificationSpec.WordShapeIdsInputName] = shapes };
         return new EncodedBatch(windows.Count, length, ids, mask, new long[ids.Length], [.. windows.Select(w => w.Sentence.WindowLength(w.Window))],
-            truncatedRowCount: 0);
+            truncatedRowCount: 0) { TaskInputs = taskInputs };
+    }
+
+    // The shape of each token's word, for the tokens [first, first + count) of the sentence.
+    private static void FillShapes(AlignedSentence sentence, int first, int count, Span<long> shapes)
+    {
+        for (int w = 0; w < sentence.Words.Length; w++)
+        {
+            int start = Math.Max(sentence.FirstToken[w], first);
+            int end = Math.Min(sentence.FirstToken[w] + sentence.TokenCount[w], first + count);
+            if (start >= end)
+                continue;
+            long wordShape = (long)WordShapes.Of(sentence.Words[w]);
+            for (int t = start; t < end; t++)
+                shapes[t - first] = wordShape;
+        }
     }
 
     /// <summary>

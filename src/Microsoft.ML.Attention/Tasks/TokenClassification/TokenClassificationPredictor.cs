@@ -20,8 +20,8 @@ internal static class TokenClassificationPredictor
         IReadOnlyList<(AlignedSentence Sentence, int Window)> windows, Device device)
     {
         using var scope = NewDisposeScope();
-        var (ids, mask) = aligner.Tensors(windows, device);   // [B, T]
-        var logits = model.forward(ids, mask);                  // [B, T, C]
+        var (ids, mask, shapes) = aligner.Tensors(windows, device);                // [B, T] each; shapes null without case features
+        var logits = model.forward(ids, mask, tokenTypeIds: null, shapeIds: shapes); // [B, T, C]
         return (logits.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
@@ -41,8 +41,9 @@ internal static class TokenClassificationPredictor
     /// <summary>The logits [B, T, C] of a padded batch of windows, on <paramref name="device"/>.</summary>
     public static Tensor Forward(TokenClassifier model, EncodedBatch batch, Device device)
     {
-        var (ids, mask) = batch.ToTensors(device);   // [B, T]
-        return model.forward(ids, mask);
+        var (ids, mask) = batch.ToTensors(device);                                 // [B, T]
+        var shapes = TokenClassificationAligner.ShapesTensor(batch, device);         // [B, T], null without case features
+        return model.forward(ids, mask, tokenTypeIds: null, shapeIds: shapes);       // [B, T, C]
     }
 
     /// <summary>As above, with the forward pass given (the scorer's runs on its inference engine).</summary>

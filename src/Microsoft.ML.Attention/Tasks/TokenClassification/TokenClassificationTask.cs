@@ -77,7 +77,7 @@ internal sealed class TokenClassificationTask : ITaskDefinition
         var config = session.Config(tokenizer);
         if (config.MaxSequenceLength < 3)
             throw host.Except($"TokenClassification needs windows of at least 3 positions ([CLS] token [SEP]); MaxSequenceLength is {config.MaxSequenceLength}.");
-        var spec = new TokenClassificationSpec(tc.WordsColumnName, wordsAreVector, labels, tc.TagScheme, tc.Aggregation, tc.Stride, tc.AddEntities);
+        var spec = new TokenClassificationSpec(tc.WordsColumnName, wordsAreVector, labels, tc.TagScheme, tc.Aggregation, tc.Stride, tc.AddEntities, tc.CaseFeatures);
         var network = session.Network(spec.Task, () => spec.CreateNetwork(config));
         var model = spec.Bind(config, tokenizer, network, session.Device);
 

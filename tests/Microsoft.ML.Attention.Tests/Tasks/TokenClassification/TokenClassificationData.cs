@@ -1,5 +1,7 @@
+using Microsoft.ML.Attention.Tasks;
 using Microsoft.ML.Attention.Tests.Estimators;
 using Microsoft.ML.Attention.Tokenization;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Attention.Tests.TokenClassification;
 
@@ -41,6 +43,23 @@ internal static class TokenClassificationData
     public static List<SentenceRow> Sentences(int count, int skip = 0, int maxWords = 40) => [.. BrownSample.All.Skip(skip)
         .Where(s => s.Fields[0].Length <= maxWords).Take(count)
         .Select(s => new SentenceRow { Text = string.Join(' ', s.Fields[0]), Tags = s.Fields[1], Names = s.Fields[2] })];
+
+    /// <summary>
+    /// Every window of <paramref name="sentences"/> as the model's scorer packs them ([CLS] tokens [SEP], padded), as an encoded batch,
+    /// and each position's word shape when the model has case features (null otherwise): what its ONNX export is fed.
+    /// </summary>
+    public static (EncodedBatch Batch, long[]? Shapes) Windows(TransformerTextTransformer model, IEnumerable<string[]> sentences)
+    {
+        var aligner = ((TokenClassificationSpec)model.Spec).CreateAligner(model.Tokenizer, model.Config.MaxSequenceLength);
+        var aligned = sentences.Select(aligner.Align).ToList();
+        var windows = aligned.SelectMany(s => Enumerable.Range(0, s.Windows.Count).Select(w => (s, w))).ToList();
+        using var scope = NewDisposeScope();
+        var (ids, mask, shapes) = aligner.Tensors(windows, CPU);   // [B, T] each
+        int batch = (int)ids.shape[0], length = (int)ids.shape[1];
+        var batchOf = new EncodedBatch(batch, length, ids.data<long>().ToArray(), mask.data<long>().ToArray(), new long[batch * length],
+            [.. windows.Select(w => w.s.WindowLength(w.w))], truncatedRowCount: 0);
+        return (batchOf, shapes?.data<long>().ToArray());
+    }
 
     /// <summary>As <see cref="Sentences"/>, with the words as a vector.</summary>
     public static List<WordsRow> Words(int count, int skip = 0, int maxWords = 40) => [.. Sentences(count, skip, maxWords)
