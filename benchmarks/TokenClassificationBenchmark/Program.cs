@@ -6,13 +6,14 @@
 // Modes minilm and random fine-tune TransformerTask.TokenClassification (two runs: the Brown tags, then the NAME spans) from the imported
 // all-MiniLM-L6-v2 or from random weights of its shape, TrainingPrecision Automatic, length-grouped batches (FineTune.cs).
 // Usage: dotnet run -c Release --project benchmarks/TokenClassificationBenchmark -- [baseline] [minilm] [random] [--data PATH]
-//          [--train-sentences N] [--eval-sentences N] [--epochs N] [--batch N] [--lr X] [--random-lr X] [--max-length N] [--case-features]
+//          [--train-sentences N] [--eval-sentences N] [--epochs N] [--batch N] [--lr X] [--random-lr X] [--max-length N] [--no-case-features]
 //          [--progress]
 //   modes: baseline (the default when no mode is named), minilm, random;
 //   --data: the CoNLL file (default: datasets/token-classification/brown/brown.conll under the working directory);
 //   --train-sentences: the first N training sentences (default: all 41,712); --eval-sentences: the first N of test and of dev (default: all);
 //   --epochs (default 1), --batch (default 32), --lr (default 5e-5, minilm), --random-lr (default 5e-4), --max-length (default 128);
-//   --case-features: TokenClassificationOptions.CaseFeatures (word shapes added to the input embeddings; default off);
+//   --no-case-features: TokenClassificationOptions.CaseFeatures = false (by default, as in the library, word shapes are added to the
+//     input embeddings; --case-features, the earlier flag, is accepted and changes nothing);
 //   --progress: a line when each run ends.
 // Each fine-tune also prints the 12 most frequent tag confusions on test and the NAME errors by the shape of the entity's first word.
 using System.Diagnostics;
@@ -77,7 +78,7 @@ var evaluations = parts.Select(p => (p.Part, p.Rows.Take(evalSentences).Select(R
 foreach (var (mode, pretrained, rate) in new[] { ("minilm", true, lr), ("random", false, randomLr) })
 {
     if (modes.Contains(mode))
-        table.AddRange(FineTune.Run(ml, brownTrain, evaluations, new FineTune.Settings(pretrained, epochs, batch, rate, maxLength, args.Contains("--case-features")), args.Contains("--progress")));
+        table.AddRange(FineTune.Run(ml, brownTrain, evaluations, new FineTune.Settings(pretrained, epochs, batch, rate, maxLength, !args.Contains("--no-case-features")), args.Contains("--progress")));
 }
 
 Console.WriteLine();

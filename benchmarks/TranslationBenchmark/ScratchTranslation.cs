@@ -104,7 +104,7 @@ internal static class ScratchTranslation
         }
         var spec = new TranslationSpec("English", "Spanish", "Translation",
             new TranslationOptions { BeamSize = run.BeamSize, LengthPenalty = run.LengthPenalty, MaxNewTokens = run.MaxLength });
-        var transformer = new TransformerTextTransformer(ml, spec.Bind(config, tokenizer, network, CPU), inferenceBatchSize: 32, InferencePrecision.Float32);
+        var transformer = new TransformerTextTransformer(ml, spec.Bind(config, tokenizer, network, CPU), inferenceBatchSize: 32, InferenceSettings.OnTorchSharp(InferencePrecision.Float32));
         return new Result(transformer, network, tokenizer, watch.Elapsed, steps, plannedSteps, stopped, parameters, tokenizer.VocabularySize, curve);
     }
 

@@ -49,7 +49,7 @@ public class ProcessExitTests
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}: {run.Errors}");
     }
 
-    [UnixFact]
+    [SigIntFact]
     public void SIGINT_while_Fit_trains_on_a_background_thread_ends_the_process_with_code_130()
     {
         var run = RunProbe("sigint");

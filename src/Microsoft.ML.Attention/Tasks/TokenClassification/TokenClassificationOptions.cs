@@ -57,8 +57,8 @@ public sealed class TokenClassificationOptions
     /// (all lower case, capitalized, all capitals, mixed case, digits, other), every sub-word of the word gets its shape, and a learned
     /// shape embedding, zero at the start, is added to the input embeddings. This gives capitalization, the main cue for names, to an
     /// encoder whose tokenizer lower-cases (all-MiniLM-L6-v2, bert-base-uncased). Saved with the model; the ONNX export then has one more
-    /// input, <c>word_shape_ids</c>. Default: true: fine-tuned from all-MiniLM-L6-v2 on 12,000 Brown sentences it lowered the tag errors
-    /// on the Brown test split by a fifth (docs/token-classification.md has the measurement); with a cased tokenizer the shapes repeat what
+    /// input, <c>word_shape_ids</c>. Default: true (docs/token-classification.md measures what it is worth
+    /// with an uncased encoder); with a cased tokenizer the shapes repeat what
     /// the tokens already say, at the cost of 7 × D weights. false gives a model without them (as saved before format 0x00010003).
     /// </summary>
     public bool CaseFeatures { get; set; } = true;
