@@ -21,7 +21,7 @@ internal static class ScratchTranslation
         int Epochs, int BatchSize, double LearningRate, double WarmupFraction, double LabelSmoothing, bool BFloat16, int BeamSize, float LengthPenalty,
         int TimingVerses, double MaxMinutes);
 
-    /// <summary>One point of the learning curve: epoch 0 is before training.</summary>
+    /// <summary>One point of the learning curve: after epoch <paramref name="Epoch"/> (1 = the first; before training is not measured).</summary>
     public sealed record EpochPoint(int Epoch, int Step, double TrainingLoss, double DevBleu, double DevChrF, TimeSpan Elapsed);
 
     /// <param name="StoppedByBudget">Training ended at <see cref="Settings.MaxMinutes"/> before its last step (the weights are those of the last finished step).</param>
@@ -68,7 +68,7 @@ internal static class ScratchTranslation
 
             var hypotheses = Translate(generator, dev.Select(p => p.Source).ToList(), new GenerationOptions { MaxNewTokens = run.MaxLength, Temperature = 0f }, null);
             var metrics = TranslationEvaluator.Evaluate(hypotheses, dev.Select(p => (string?)p.Target).ToList());
-            curve.Add(new EpochPoint(curve.Count, lastStep, lastLoss, metrics.Bleu, metrics.ChrF, watch.Elapsed));
+            curve.Add(new EpochPoint(curve.Count + 1, lastStep, lastLoss, metrics.Bleu, metrics.ChrF, watch.Elapsed));
             return new ValidationResult(-metrics.Bleu, metrics.Bleu, string.Create(CultureInfo.InvariantCulture,
                 $"dev greedy BLEU {metrics.Bleu:F2}, chrF {metrics.ChrF:F2} ({dev.Count} verses), last training loss {lastLoss:F4}, {watch.Elapsed.TotalMinutes:F1} min"));
         }

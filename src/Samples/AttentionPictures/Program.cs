@@ -78,7 +78,7 @@ if (arguments.Value("translation-model") is { } translationPath)
     Console.WriteLine($"Source: {verse}\nTranslation: {string.Concat(cross.TargetTokens.SkipLast(1))}");
     int last = cross.LayerCount - 1;
     string meanPath = Path.Combine(arguments.Output, "cross-attention-kjv-rv1909-mean.png");
-    Heatmap.Save(cross, cross.Mean(), $"KJV -> RV1909 encoder-decoder: cross-attention, mean of {cross.LayerCount} layers x {cross.HeadCount} heads", meanPath);
+    Heatmap.Save(cross, cross.Mean(), $"KJV -> RV1909: cross-attention, mean of {cross.LayerCount * cross.HeadCount} heads", meanPath);
     Console.WriteLine($"Wrote {meanPath}");
     for (int head = 0; head < cross.HeadCount; head++)
     {
